@@ -1,0 +1,261 @@
+// Package article is Folio's domain: the article model, its validation,
+// the safe-HTML type and the store interface. It uses the standard library
+// only and compiles for js/wasm, so the reader app and the preview share it.
+package article
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on article fields.
+const (
+	MaxTitleLen   = 300     // characters
+	MaxSlugLen    = 100     // bytes
+	MaxTextLen    = 2000    // characters, for subtitle, author, site, caption, credit, excerpt
+	MaxTags       = 20      // tags per article
+	MaxTagLen     = 60      // characters per tag
+	MaxHTMLLen    = 1 << 20 // bytes of sanitised body
+	MaxURLLen     = 2048    // bytes
+	ExcerptLength = 200     // characters of a derived excerpt
+)
+
+// Image is an article's lead image.
+type Image struct {
+	Src     string `json:"src"`
+	Alt     string `json:"alt,omitempty"`
+	Caption string `json:"caption,omitempty"`
+	Credit  string `json:"credit,omitempty"`
+}
+
+// Article is a full article as stored and served by the API. Every string
+// but HTML is plain text; HTML is the sanitised body.
+type Article struct {
+	Slug           string    `json:"slug"`
+	Title          string    `json:"title"`
+	Subtitle       string    `json:"subtitle,omitempty"`
+	Author         string    `json:"author,omitempty"`
+	Site           string    `json:"site,omitempty"`
+	URL            string    `json:"url,omitempty"`
+	Published      time.Time `json:"published"`
+	Updated        time.Time `json:"updated"`
+	Tags           []string  `json:"tags"`
+	Image          *Image    `json:"image,omitempty"`
+	Excerpt        string    `json:"excerpt,omitempty"`
+	HTML           SafeHTML  `json:"html"`
+	Lang           string    `json:"lang,omitempty"`
+	Dir            string    `json:"dir,omitempty"`
+	WordCount      int       `json:"word_count"`
+	ReadingMinutes int       `json:"reading_minutes"`
+}
+
+// Summary is an article without its body, as listed by the API and shown
+// on a card.
+type Summary struct {
+	Slug           string    `json:"slug"`
+	Title          string    `json:"title"`
+	Subtitle       string    `json:"subtitle,omitempty"`
+	Author         string    `json:"author,omitempty"`
+	Site           string    `json:"site,omitempty"`
+	URL            string    `json:"url,omitempty"`
+	Published      time.Time `json:"published"`
+	Updated        time.Time `json:"updated"`
+	Tags           []string  `json:"tags"`
+	Image          *Image    `json:"image,omitempty"`
+	Excerpt        string    `json:"excerpt,omitempty"`
+	Lang           string    `json:"lang,omitempty"`
+	Dir            string    `json:"dir,omitempty"`
+	WordCount      int       `json:"word_count"`
+	ReadingMinutes int       `json:"reading_minutes"`
+}
+
+// Summary returns the article without its body.
+func (a *Article) Summary() Summary {
+	return Summary{
+		Slug: a.Slug, Title: a.Title, Subtitle: a.Subtitle, Author: a.Author, Site: a.Site,
+		URL: a.URL, Published: a.Published, Updated: a.Updated, Tags: a.Tags, Image: a.Image,
+		Excerpt: a.Excerpt, Lang: a.Lang, Dir: a.Dir, WordCount: a.WordCount, ReadingMinutes: a.ReadingMinutes,
+	}
+}
+
+// Validate checks the article's fields and returns an EINVALID error naming
+// the first field that is wrong. It does not derive anything: call Normalize
+// first to fill in the slug, dates and counts.
+func (a *Article) Validate() error {
+	if strings.TrimSpace(a.Title) == "" {
+		return Errorf(EINVALID, "title is required")
+	}
+	if n := utf8.RuneCountInString(a.Title); n > MaxTitleLen {
+		return Errorf(EINVALID, "title is %d characters long; the limit is %d", n, MaxTitleLen)
+	}
+	if err := ValidSlug(a.Slug); err != nil {
+		return err
+	}
+	for name, v := range map[string]string{"subtitle": a.Subtitle, "author": a.Author, "site": a.Site, "excerpt": a.Excerpt} {
+		if n := utf8.RuneCountInString(v); n > MaxTextLen {
+			return Errorf(EINVALID, "%s is %d characters long; the limit is %d", name, n, MaxTextLen)
+		}
+	}
+	if a.URL != "" {
+		if err := ValidURL(a.URL); err != nil {
+			return Errorf(EINVALID, "url: %s", Message(err))
+		}
+	}
+	if a.Image != nil {
+		if a.Image.Src == "" {
+			return Errorf(EINVALID, "image.src is required when image is given")
+		}
+		if err := ValidURL(a.Image.Src); err != nil {
+			return Errorf(EINVALID, "image.src: %s", Message(err))
+		}
+		for name, v := range map[string]string{"image.alt": a.Image.Alt, "image.caption": a.Image.Caption, "image.credit": a.Image.Credit} {
+			if n := utf8.RuneCountInString(v); n > MaxTextLen {
+				return Errorf(EINVALID, "%s is %d characters long; the limit is %d", name, n, MaxTextLen)
+			}
+		}
+	}
+	if len(a.Tags) > MaxTags {
+		return Errorf(EINVALID, "%d tags; the limit is %d", len(a.Tags), MaxTags)
+	}
+	for _, t := range a.Tags {
+		if strings.TrimSpace(t) == "" {
+			return Errorf(EINVALID, "tags must not be empty")
+		}
+		if utf8.RuneCountInString(t) > MaxTagLen {
+			return Errorf(EINVALID, "tag %q is longer than %d characters", t, MaxTagLen)
+		}
+	}
+	if len(a.HTML) > MaxHTMLLen {
+		return Errorf(EINVALID, "body is %d bytes after sanitising; the limit is %d", len(a.HTML), MaxHTMLLen)
+	}
+	switch a.Dir {
+	case "", "ltr", "rtl", "auto":
+	default:
+		return Errorf(EINVALID, "dir must be ltr, rtl or auto, not %q", a.Dir)
+	}
+	if a.Lang != "" && !validLang(a.Lang) {
+		return Errorf(EINVALID, "lang %q is not a language tag such as en or pt-BR", a.Lang)
+	}
+	for _, s := range []string{a.Title, a.Subtitle, a.Author, a.Site, a.Excerpt, string(a.HTML)} {
+		if !utf8.ValidString(s) {
+			return Errorf(EINVALID, "text is not valid UTF-8")
+		}
+	}
+	if a.Published.IsZero() {
+		return Errorf(EINVALID, "published is required")
+	}
+	return nil
+}
+
+// Normalize fills in what can be derived: the slug from the title (when
+// empty), published and updated (now when zero), the direction from the
+// language, the excerpt from the body text, and the word count and reading
+// time. bodyText is the body's plain text.
+func (a *Article) Normalize(bodyText string, now time.Time) {
+	if a.Slug == "" {
+		a.Slug = Slugify(a.Title)
+	}
+	now = now.UTC().Truncate(time.Second)
+	if a.Published.IsZero() {
+		a.Published = now
+	}
+	a.Published = a.Published.UTC()
+	if a.Updated.IsZero() || a.Updated.Before(a.Published) {
+		a.Updated = a.Published
+	}
+	a.Updated = a.Updated.UTC()
+	if a.Tags == nil {
+		a.Tags = []string{}
+	}
+	a.Tags = dedupTags(a.Tags)
+	if a.Dir == "" && a.Lang != "" && isRTL(a.Lang) {
+		a.Dir = "rtl"
+	}
+	if a.Excerpt == "" {
+		a.Excerpt = Truncate(bodyText, ExcerptLength)
+	}
+	a.WordCount, a.ReadingMinutes = ReadingTime(bodyText, a.Lang)
+}
+
+func dedupTags(tags []string) []string {
+	out := make([]string, 0, len(tags))
+	seen := map[string]bool{}
+	for _, t := range tags {
+		t = strings.Join(strings.Fields(t), " ")
+		k := strings.ToLower(t)
+		if t == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+// Truncate shortens s to at most n characters at a word boundary, adding an
+// ellipsis when it cut anything.
+func Truncate(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)[:n]
+	cut := len(r)
+	for i := len(r) - 1; i > n/2; i-- {
+		if unicode.IsSpace(r[i]) {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(r[:cut]), " ,;:.-–—") + "…"
+}
+
+// ValidURL reports whether s is an absolute http or https URL.
+func ValidURL(s string) error {
+	if len(s) > MaxURLLen {
+		return Errorf(EINVALID, "longer than %d bytes", MaxURLLen)
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return Errorf(EINVALID, "%q is not a URL", s)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return Errorf(EINVALID, "%q must be an http or https URL", s)
+	}
+	if u.Host == "" {
+		return Errorf(EINVALID, "%q has no host", s)
+	}
+	return nil
+}
+
+func validLang(s string) bool {
+	if len(s) > 35 {
+		return false
+	}
+	for i, part := range strings.Split(s, "-") {
+		if part == "" || len(part) > 8 || (i == 0 && len(part) < 2) {
+			return false
+		}
+		for _, r := range part {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isRTL(lang string) bool {
+	switch strings.ToLower(strings.SplitN(lang, "-", 2)[0]) {
+	case "ar", "he", "fa", "ur", "ps", "sd", "yi", "dv", "ckb", "ug":
+		return true
+	}
+	return false
+}
+
+// String returns a short description for logs.
+func (a *Article) String() string { return fmt.Sprintf("article %q", a.Slug) }
