@@ -24,7 +24,9 @@ const (
 	ExcerptLength = 200     // characters of a derived excerpt
 )
 
-// Image is an article's lead image.
+// Image is an article's lead image. Src may be empty when the source named
+// a caption or credit but no image URL (scraped text often does): readers
+// then show the caption and credit without a picture.
 type Image struct {
 	Src     string `json:"src"`
 	Alt     string `json:"alt,omitempty"`
@@ -106,11 +108,13 @@ func (a *Article) Validate() error {
 		}
 	}
 	if a.Image != nil {
-		if a.Image.Src == "" {
-			return Errorf(EINVALID, "image.src is required when image is given")
+		if a.Image.Src == "" && a.Image.Caption == "" && a.Image.Credit == "" {
+			return Errorf(EINVALID, "image needs a src, a caption or a credit")
 		}
-		if err := ValidURL(a.Image.Src); err != nil {
-			return Errorf(EINVALID, "image.src: %s", Message(err))
+		if a.Image.Src != "" {
+			if err := ValidURL(a.Image.Src); err != nil {
+				return Errorf(EINVALID, "image.src: %s", Message(err))
+			}
 		}
 		for name, v := range map[string]string{"image.alt": a.Image.Alt, "image.caption": a.Image.Caption, "image.credit": a.Image.Credit} {
 			if n := utf8.RuneCountInString(v); n > MaxTextLen {
