@@ -1,0 +1,76 @@
+# Folio. `make run` builds everything and serves the sample articles;
+# `make test` runs every test, the browser tests in headless Chromium included.
+
+GO        ?= go
+ADDR      ?= 127.0.0.1:8080
+DB        ?= folio.db
+FUZZTIME  ?= 20s
+WASM      := web/app.wasm
+GOFILES   := $(shell find . -name '*.go' -not -path './bench/out/*' 2>/dev/null)
+
+.PHONY: all run build wasm server test test-short bench fuzz lint check-deps size clean
+
+all: build
+
+## run: build the WASM and the server, then serve the bundled sample articles on $(ADDR)
+run: build
+	./bin/folio serve -addr $(ADDR) -db $(DB)
+
+## build: the server at bin/folio and the bundle at web/app.wasm (+ .br, .gz)
+build: wasm server
+
+wasm: $(WASM).br
+
+$(WASM): $(filter ./app/% ./wasm/% ./article/% ./sanitize/% ./draft/%,$(GOFILES)) go.mod go.sum
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM) ./wasm
+
+$(WASM).br: $(WASM)
+	@command -v brotli >/dev/null || { echo "brotli is missing: apt-get install -y brotli"; exit 1; }
+	brotli -q 11 -kf $(WASM)
+	gzip -9 -kfn $(WASM)
+
+server: wasm
+	$(GO) build -trimpath -o bin/folio .
+
+## test: vet, then every test (unit, store, server end-to-end, headless Chromium)
+test: build
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./wasm/... ./article/... ./sanitize/... ./draft/...
+	FOLIO_BIN=$(CURDIR)/bin/folio $(GO) test -count=1 -timeout 30m ./...
+
+## bench: Go benchmarks for the sanitiser, the store and the API, then the load comparison with nginx
+bench: build
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./sanitize/ ./store/ .
+	./bench/load.sh
+
+## fuzz: each fuzz target for $(FUZZTIME)
+fuzz:
+	@set -e; for pkg in ./sanitize ./draft ./importer ./article .; do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t"; $(GO) test $$pkg -run='^$$' -fuzz="^$$t$$" -fuzztime=$(FUZZTIME); \
+	  done; \
+	done
+
+## lint: gofmt, vet (host and wasm), and the WASM dependency rules
+lint: check-deps
+	@test -z "$$(gofmt -l $(GOFILES))" || { echo "gofmt needed:"; gofmt -l $(GOFILES); exit 1; }
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./wasm/... ./article/... ./sanitize/... ./draft/...
+
+## check-deps: no store, server, importer or net/http client code in the WASM; SafeHTML made only by the sanitiser
+check-deps:
+	@deps=$$(GOOS=js GOARCH=wasm $(GO) list -deps ./wasm); \
+	bad=$$(echo "$$deps" | grep -E '^(folio/(store|importer)|modernc\.org|github\.com/mmcdole|codeberg\.org/readeck|github\.com/chromedp)' || true); \
+	if [ -n "$$bad" ]; then echo "the WASM links server-only packages:"; echo "$$bad"; exit 1; fi
+	@bad=$$(git grep -nE 'article\.SafeHTML\(' -- '*.go' ':!sanitize/' ':!*_test.go' || true); \
+	if [ -n "$$bad" ]; then echo "SafeHTML made outside the sanitiser:"; echo "$$bad"; exit 1; fi
+	@n=$$(git grep -nE 'app\.Raw\(' -- '*.go' ':!*_test.go' | wc -l); \
+	echo "app.Raw call sites: $$n"
+	@echo "check-deps: ok"
+
+## size: the WASM raw, gzip and brotli
+size: wasm
+	@printf 'app.wasm raw %s, gzip %s, brotli %s bytes\n' $$(stat -c %s $(WASM)) $$(stat -c %s $(WASM).gz) $$(stat -c %s $(WASM).br)
+
+clean:
+	rm -rf bin $(WASM) $(WASM).br $(WASM).gz

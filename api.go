@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"folio/article"
+	"folio/draft"
+	"folio/sanitize"
+)
+
+// articleInput is the body of a create or update: the article JSON, whose
+// html is untrusted and is sanitised like any other source.
+type articleInput struct {
+	Slug           string         `json:"slug"`
+	Title          string         `json:"title"`
+	Subtitle       string         `json:"subtitle"`
+	Author         string         `json:"author"`
+	Site           string         `json:"site"`
+	URL            string         `json:"url"`
+	Published      time.Time      `json:"published"`
+	Updated        time.Time      `json:"updated"`
+	Tags           []string       `json:"tags"`
+	Image          *article.Image `json:"image"`
+	Excerpt        string         `json:"excerpt"`
+	HTML           string         `json:"html"`
+	Lang           string         `json:"lang"`
+	Dir            string         `json:"dir"`
+	WordCount      int            `json:"word_count"`      // ignored: computed
+	ReadingMinutes int            `json:"reading_minutes"` // ignored: computed
+}
+
+func (in *articleInput) draft() *draft.Draft {
+	return &draft.Draft{
+		Slug: in.Slug, Title: in.Title, Subtitle: in.Subtitle, Author: in.Author, Site: in.Site,
+		URL: in.URL, Published: in.Published, Updated: in.Updated, Tags: in.Tags, Image: in.Image,
+		Excerpt: in.Excerpt, Body: in.HTML, Lang: in.Lang, Dir: in.Dir,
+	}
+}
+
+func handleArticleList(st article.Store, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		f := article.ListFilter{Cursor: q.Get("cursor"), Tag: q.Get("tag"), Query: q.Get("q")}
+		if s := q.Get("limit"); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 || n > 100 {
+				writeError(w, r, logger, article.Errorf(article.EINVALID, "limit must be a whole number from 1 to 100, not %q", s))
+				return
+			}
+			f.Limit = n
+		}
+		page, err := st.List(r.Context(), f)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		if page.Articles == nil {
+			page.Articles = []article.Summary{}
+		}
+		writeJSON(w, http.StatusOK, page)
+	})
+}
+
+func handleArticleGet(st article.Store, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, err := getBySlug(r.Context(), st, r.PathValue("slug"))
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, a)
+	})
+}
+
+// getBySlug checks the slug's shape before asking the store, so a bad
+// slug is a clear 400 rather than a 404.
+func getBySlug(ctx context.Context, st article.Store, slug string) (*article.Article, error) {
+	if err := article.ValidSlug(slug); err != nil {
+		return nil, err
+	}
+	return st.Get(ctx, slug)
+}
+
+func handleArticleCreate(st article.Store, logger *slog.Logger, limit int64, now func() time.Time) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in articleInput
+		if err := decodeJSON(w, r, limit, &in); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		a, _, err := in.draft().Article(now())
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		if err := st.Create(r.Context(), a); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		w.Header().Set("Location", "/api/articles/"+a.Slug)
+		writeJSON(w, http.StatusCreated, a)
+	})
+}
+
+func handleArticleUpdate(st article.Store, logger *slog.Logger, limit int64, now func() time.Time) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		slug := r.PathValue("slug")
+		old, err := getBySlug(r.Context(), st, slug)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		var in articleInput
+		if err := decodeJSON(w, r, limit, &in); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		if in.Slug == "" {
+			in.Slug = slug
+		}
+		if in.Published.IsZero() {
+			in.Published = old.Published
+		}
+		t := now()
+		if in.Updated.IsZero() {
+			in.Updated = t
+		}
+		a, _, err := in.draft().Article(t)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		if err := st.Update(r.Context(), slug, a); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, a)
+	})
+}
+
+func handleArticleDelete(st article.Store, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		slug := r.PathValue("slug")
+		if err := article.ValidSlug(slug); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		if err := st.Delete(r.Context(), slug); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// handleSanitize runs the publishing policy over any HTML, for CMSs that
+// want Folio's rules: {"html": …, "base_url": …} → {"html", "removed"}.
+func handleSanitize(logger *slog.Logger, limit int64) http.Handler {
+	type request struct {
+		HTML    string `json:"html"`
+		BaseURL string `json:"base_url"`
+	}
+	type response struct {
+		HTML    article.SafeHTML `json:"html"`
+		Removed sanitize.Report  `json:"removed"`
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in request
+		if err := decodeJSON(w, r, limit, &in); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		var base *url.URL
+		if in.BaseURL != "" {
+			if err := article.ValidURL(in.BaseURL); err != nil {
+				writeError(w, r, logger, article.Errorf(article.EINVALID, "base_url: %s", article.Message(err)))
+				return
+			}
+			base, _ = url.Parse(in.BaseURL)
+		}
+		clean, report := sanitize.HTML(in.HTML, base)
+		if report == nil {
+			report = sanitize.Report{}
+		}
+		writeJSON(w, http.StatusOK, response{clean, report})
+	})
+}
+
+func handleAPINotFound(logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, logger, article.Errorf(article.ENOTFOUND, "no such API endpoint: %s %s", r.Method, r.URL.Path))
+	})
+}
+
+func handleHealthz(st article.Store, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := st.Count(r.Context())
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "articles": n})
+	})
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"folio/article"
+	"folio/store"
+)
+
+// newTestHandler builds the server's handler over a store at cfg.DB.
+func newTestHandler(t *testing.T, cfg *config) (http.Handler, article.Store) {
+	t.Helper()
+	st, err := store.Open(cfg.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }
+	h, err := newServer(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, st
+}
+
+// serve runs one request through h.
+func serve(h http.Handler, method, path, body string, headers map[string]string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestAPIHandlers(t *testing.T) {
+	h, st := newTestHandler(t, &config{DB: ":memory:", Token: "tok", MaxBody: 1 << 20, BaseURL: "http://example.test"})
+	defer st.Close()
+	auth := map[string]string{"Content-Type": "application/json", "Authorization": "Bearer tok"}
+
+	rec := serve(h, "POST", "/api/articles", `{"title":"Ünïcode Title!","html":"<p>x <a href=\"/rel\">link</a></p>","url":"https://pub.example/a/b"}`, auth)
+	if rec.Code != 201 {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	}
+	if got, want := rec.Header().Get("Location"), "/api/articles/unicode-title"; got != want {
+		t.Fatalf("Location=%q, want %q", got, want)
+	}
+	if !strings.Contains(rec.Body.String(), `https://pub.example/rel`) {
+		t.Fatalf("relative link not resolved against the article URL: %s", rec.Body)
+	}
+	rec = serve(h, "GET", "/api/articles/unicode-title", "", nil)
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Fatalf("get: %d %v", rec.Code, rec.Header())
+	}
+	if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("security headers missing: %v", rec.Header())
+	}
+	rec = serve(h, "POST", "/api/articles", `{"title":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": "Bearer wrong"})
+	if rec.Code != 401 || rec.Header().Get("WWW-Authenticate") == "" {
+		t.Fatalf("wrong token: %d %v", rec.Code, rec.Header())
+	}
+	rec = serve(h, "GET", "/healthz", "", nil)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"status":"ok"`) {
+		t.Fatalf("healthz: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestRecoverGivesJSON500(t *testing.T) {
+	h := withRecover(slog.New(slog.NewTextHandler(io.Discard, nil)), http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+	rec := serve(h, "GET", "/", "", nil)
+	if rec.Code != 500 || !strings.Contains(rec.Body.String(), `"error":"Internal error."`) {
+		t.Fatalf("panic: %d %s", rec.Code, rec.Body)
+	}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"folio/article"
+)
+
+// errorBody is the JSON of every error response.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+// statusOf maps an application error code to its HTTP status. It is the
+// only place that does.
+func statusOf(code string) int {
+	switch code {
+	case article.EINVALID:
+		return http.StatusBadRequest
+	case article.EUNAUTH:
+		return http.StatusUnauthorized
+	case article.EFORBIDDEN:
+		return http.StatusForbidden
+	case article.ENOTFOUND:
+		return http.StatusNotFound
+	case article.ECONFLICT:
+		return http.StatusConflict
+	case article.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case article.EUNSUPPORTED:
+		return http.StatusUnsupportedMediaType
+	}
+	return http.StatusInternalServerError
+}
+
+// writeError answers with the error's status and {"error": message}.
+// Internal errors are logged and shown to the user as "Internal error.".
+func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	code := article.Code(err)
+	if code == article.EINTERNAL {
+		logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, statusOf(code), errorBody{article.Message(err)})
+}
+
+// writeJSON writes v as JSON with the status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"Internal error."}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", fmt.Sprint(len(b)+1))
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// decodeJSON reads a JSON request body into v. It insists on a JSON
+// content type, at most limit bytes, valid UTF-8, no unknown fields and a
+// single value, and says which rule the body broke.
+func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return article.Errorf(article.EUNSUPPORTED, "send the body as Content-Type: application/json")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return article.Errorf(article.ETOOLARGE, "request body is larger than %d bytes", limit)
+		}
+		return article.Errorf(article.EINVALID, "reading the request body: %v", err)
+	}
+	if !utf8.Valid(body) {
+		return article.Errorf(article.EINVALID, "request body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return article.Errorf(article.EINVALID, "malformed JSON: %s", jsonErrorText(err))
+	}
+	if dec.More() {
+		return article.Errorf(article.EINVALID, "malformed JSON: more than one value in the body")
+	}
+	return nil
+}
+
+func jsonErrorText(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("%v (at byte %d)", se, se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("field %q must be %v, not %s", te.Field, te.Type, te.Value)
+	case errors.Is(err, io.EOF):
+		return "the body is empty"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the body ends too soon"
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}

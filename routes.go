@@ -1,0 +1,42 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"folio/article"
+)
+
+// newServer builds the whole HTTP surface: the API, the embeds and the
+// reader app, wrapped in the middleware every response goes through.
+func newServer(cfg *config, st article.Store, logger *slog.Logger, now func() time.Time) (http.Handler, error) {
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	pages, err := newPages(pageConfig{Store: st, BaseURL: base, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	addRoutes(mux, cfg, st, logger, now, pages)
+	return withRecover(logger, withLogging(logger, withSecurityHeaders(mux))), nil
+}
+
+// addRoutes maps the entire HTTP surface on one screen.
+func addRoutes(mux *http.ServeMux, cfg *config, st article.Store, logger *slog.Logger, now func() time.Time, pages http.Handler) {
+	write := func(h http.Handler) http.Handler { return requireToken(cfg.Token, logger, h) }
+	limit := cfg.MaxBody
+
+	mux.Handle("GET /api/articles", handleArticleList(st, logger))
+	mux.Handle("GET /api/articles/{slug}", handleArticleGet(st, logger))
+	mux.Handle("POST /api/articles", write(handleArticleCreate(st, logger, limit, now)))
+	mux.Handle("PUT /api/articles/{slug}", write(handleArticleUpdate(st, logger, limit, now)))
+	mux.Handle("DELETE /api/articles/{slug}", write(handleArticleDelete(st, logger)))
+	mux.Handle("POST /api/sanitize", handleSanitize(logger, limit))
+	mux.Handle("/api/", handleAPINotFound(logger))
+	mux.Handle("GET /healthz", handleHealthz(st, logger))
+	mux.Handle("/", pages)
+}

@@ -1,0 +1,255 @@
+// Command folio serves a publisher's articles as embeddable cards, an
+// installable reader app and a live preview, from one Go binary.
+//
+//	folio serve  [-addr 127.0.0.1:8080] [-db folio.db] [-token T] [-base-url URL] [-frame-ancestors LIST]
+//	folio import [-db folio.db] FILE|DIR ...
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"folio/article"
+	"folio/importer"
+	"folio/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, errReported) {
+			fmt.Fprintln(os.Stderr, "folio:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// errReported is returned when the failure was already written out.
+var errReported = errors.New("failed")
+
+const usage = `folio shows a publisher's articles anywhere: embeds, a reader app, a preview.
+
+Usage:
+  folio serve  [flags]             serve the reader app, the API and the embeds
+  folio import [-db PATH] FILE|DIR ... import articles (Markdown, HTML, text, JSON, RSS/Atom/JSON Feed)
+
+Run "folio serve -h" or "folio import -h" for the flags. Every flag can also be
+set through its FOLIO_* environment variable (-base-url is FOLIO_BASE_URL).
+`
+
+// run is the whole program; main only wires it to the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], getenv, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+}
+
+// config is what `folio serve` is told by flags and environment.
+type config struct {
+	Addr           string
+	DB             string
+	Token          string
+	BaseURL        string
+	FrameAncestors string
+	MaxBody        int64
+	Samples        bool
+}
+
+// envFlag sets a flag's default from its FOLIO_* environment variable.
+func envName(flagName string) string {
+	return "FOLIO_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// applyEnv gives every flag not set on the command line the value of its
+// FOLIO_* environment variable, if any.
+func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || err != nil {
+			return
+		}
+		if v := getenv(envName(f.Name)); v != "" {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%s=%q: %v", envName(f.Name), v, e)
+			}
+		}
+	})
+	return err
+}
+
+func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+	cfg := &config{}
+	fs := newFlagSet("serve", stderr)
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	fs.StringVar(&cfg.DB, "db", "folio.db", "SQLite database file")
+	fs.StringVar(&cfg.Token, "token", "", "API token for writes (Authorization: Bearer TOKEN); without one, writes are refused")
+	fs.StringVar(&cfg.BaseURL, "base-url", "", "public base URL for absolute links (og, oEmbed, feeds, snippets); default http://ADDR")
+	fs.StringVar(&cfg.FrameAncestors, "frame-ancestors", "*", "sites allowed to frame embeds (CSP frame-ancestors source list)")
+	fs.Int64Var(&cfg.MaxBody, "max-body", 2<<20, "largest request body in bytes")
+	fs.BoolVar(&cfg.Samples, "samples", true, "load the bundled sample articles into an empty database")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: folio serve [flags]\n\nFlags (each also read from FOLIO_<NAME>, e.g. FOLIO_BASE_URL):")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := applyEnv(fs, getenv); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("serve takes no arguments, got %q", fs.Args())
+	}
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("-base-url %q must be an absolute http(s) URL", cfg.BaseURL)
+		}
+		cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	}
+	if cfg.MaxBody <= 0 {
+		return nil, fmt.Errorf("-max-body must be positive")
+	}
+	return cfg, nil
+}
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseServeFlags(args, getenv, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+
+	st, err := store.Open(cfg.DB)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", cfg.DB, err)
+	}
+	defer st.Close()
+
+	if cfg.Samples {
+		n, err := importer.LoadSamples(ctx, st, time.Now)
+		if err != nil {
+			return fmt.Errorf("load sample articles: %w", err)
+		}
+		if n > 0 {
+			logger.Info("loaded sample articles into the empty database", "count", n, "db", cfg.DB)
+		}
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+	if cfg.Token == "" {
+		logger.Warn("no API token: writes are refused; set -token or FOLIO_TOKEN to allow them")
+	}
+	h, err := newServer(cfg, st, logger, time.Now)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "folio: listening on http://%s\n", ln.Addr())
+	logger.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("import", stderr)
+	db := fs.String("db", "folio.db", "SQLite database file")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: folio import [-db PATH] FILE|DIR ...\n\nImports Markdown (.md, front matter), HTML pages or fragments, scraped plain text (.txt),\nJSON (.json, the API's shape) and RSS/Atom/JSON Feed files; directories recursively.\nRe-importing a file updates its article in place.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if err := applyEnv(fs, getenv); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errors.New("import: no files given")
+	}
+	st, err := store.Open(*db)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", *db, err)
+	}
+	defer st.Close()
+	failed, err := importer.Import(ctx, st, fs.Args(), stdout, time.Now)
+	if err != nil {
+		return err
+	}
+	if failed > 0 {
+		return errReported
+	}
+	return nil
+}
+
+// compile-time check that the SQLite store is an article.Store.
+var _ article.Store = (*store.DB)(nil)
