@@ -1,0 +1,96 @@
+package store
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"folio/article"
+
+	"golang.org/x/net/html"
+)
+
+// maxQueryTerms bounds the words of a search; the rest are ignored.
+const maxQueryTerms = 32
+
+// ftsQuery turns free text into an FTS5 query that cannot be a syntax
+// error: each whitespace-separated word becomes a quoted string (FTS5
+// splits it into tokens with the table's tokenizer, so "don't" is the
+// phrase "don t"), the words are ANDed, and the last is a prefix. Words with
+// no letter or digit are dropped; "" means nothing is left to search for.
+// FTS5 operators typed by the user (AND, NEAR, *, ^, column:) are matched
+// as plain words.
+func ftsQuery(q string) string {
+	// Invalid UTF-8 and control characters (NUL above all) separate words.
+	q = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(q, " "))
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.Fields(q) {
+		if !strings.ContainsFunc(w, isWordRune) {
+			continue
+		}
+		if n == maxQueryTerms {
+			break
+		}
+		if n > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteByte('"')
+		b.WriteString(strings.ReplaceAll(w, `"`, `""`))
+		b.WriteByte('"')
+		n++
+	}
+	if n == 0 {
+		return ""
+	}
+	b.WriteByte('*')
+	return b.String()
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// inline lists the elements that do not separate words: "wo<b>rd</b>" is
+// one word, "<p>one</p><p>two</p>" two.
+var inline = map[string]bool{
+	"a": true, "abbr": true, "b": true, "bdi": true, "bdo": true, "cite": true, "code": true, "data": true,
+	"del": true, "dfn": true, "em": true, "i": true, "ins": true, "kbd": true, "mark": true, "q": true,
+	"s": true, "samp": true, "small": true, "span": true, "strong": true, "sub": true, "sup": true,
+	"time": true, "u": true, "var": true,
+}
+
+// plainText returns the visible text of a sanitised body for the
+// full-text index: text nodes with entities decoded, block boundaries as
+// spaces, script and style content left out.
+func plainText(h article.SafeHTML) string {
+	z := html.NewTokenizer(strings.NewReader(string(h)))
+	var b strings.Builder
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.Join(strings.Fields(b.String()), " ")
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			tt := z.Token()
+			switch tt.Data {
+			case "script", "style", "template":
+				if tt.Type == html.StartTagToken {
+					skip++
+				} else if tt.Type == html.EndTagToken && skip > 0 {
+					skip--
+				}
+			}
+			if !inline[tt.Data] {
+				b.WriteByte(' ')
+			}
+		}
+	}
+}
