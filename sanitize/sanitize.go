@@ -1,0 +1,452 @@
+// Package sanitize turns untrusted article HTML into article.SafeHTML, with
+// a report of what it removed, and untrusted text fields into plain text.
+// It is the only producer of article.SafeHTML from input, and it compiles
+// for js/wasm so that the preview sanitises exactly as the server does.
+//
+// HTML works in two steps. A pass over the tokens (golang.org/x/net/html)
+// applies the allowlist in policy.go: it drops what is not allowed and
+// writes the report, resolves URLs against the base, prefixes ids, adds
+// loading="lazy" decoding="async" to images and rel="noopener noreferrer
+// nofollow" target="_blank" to links that leave the site, and balances the
+// tags. Then the one bluemonday policy, built from the same table, cleans
+// that output again and is what the caller gets. Tests check that the
+// second step changes nothing, so the report is complete.
+package sanitize
+
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+
+	"folio/article"
+)
+
+// Removal is one kind of thing the sanitiser removed, with how often.
+type Removal struct {
+	Kind   string `json:"kind"`             // "element", "attribute" or "url"
+	Name   string `json:"name"`             // "script", "onerror", "javascript:"
+	On     string `json:"on,omitempty"`     // element the attribute or URL was on, e.g. "img"
+	Count  int    `json:"count"`            // how many times
+	Sample string `json:"sample,omitempty"` // first offending fragment, plain text, at most 80 characters
+}
+
+// Report lists what the sanitiser removed: elements first, then
+// attributes, then URLs; within a kind by count, most frequent first, then
+// by name and element. An empty report means nothing was removed.
+type Report []Removal
+
+// Kinds of Removal.
+const (
+	KindElement   = "element"
+	KindAttribute = "attribute"
+	KindURL       = "url"
+)
+
+// Names of removals that are not an element, attribute or scheme name.
+const (
+	NameComment    = "#comment" // an HTML comment, with what it held
+	NameInvalidURL = "invalid"  // a URL that does not parse or points nowhere
+)
+
+// MaxSample is the length limit of Removal.Sample, in characters.
+const MaxSample = 80
+
+// maxDepth bounds the nesting of elements kept in the output; deeper
+// elements lose their tags (not their text), as browsers stop nesting too.
+const maxDepth = 256
+
+// HTML sanitises an untrusted HTML fragment and reports what it removed.
+// base, when not nil, is the address the fragment came from: relative URLs
+// are resolved against it. Without a base, relative URLs stay relative.
+// Sanitising the result again returns it unchanged with an empty report.
+func HTML(raw string, base *url.URL) (article.SafeHTML, Report) {
+	out, rep := clean(raw, base)
+	return article.SafeHTML(policy.Sanitize(out)), rep
+}
+
+// openElement is an element on the stack of open elements.
+type openElement struct {
+	name string
+	kept bool // its start tag was written
+}
+
+// cleaner is the state of one tokenizer pass.
+type cleaner struct {
+	base   *url.URL
+	out    strings.Builder
+	rep    reporter
+	stack  []openElement
+	open   map[string]int // count of each name on stack
+	kept   int            // count of kept elements on stack
+	skip   []string       // open elements whose content is dropped
+	sample *strings.Builder
+}
+
+// clean is the tokenizer pass.
+func clean(raw string, base *url.URL) (string, Report) {
+	if !utf8.ValidString(raw) {
+		raw = strings.ToValidUTF8(raw, "\uFFFD")
+	}
+	c := &cleaner{base: usableBase(base), open: map[string]int{}}
+	c.out.Grow(len(raw))
+	z := html.NewTokenizer(strings.NewReader(raw))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		if len(c.skip) > 0 {
+			c.skipping(z, tt)
+			continue
+		}
+		switch tt {
+		case html.TextToken:
+			writeText(&c.out, z.Text())
+		case html.StartTagToken, html.SelfClosingTagToken:
+			c.start(z, tt)
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			c.end(string(name))
+		case html.CommentToken:
+			c.rep.add(KindElement, NameComment, "", string(z.Raw()))
+		}
+	}
+	c.endSample()
+	for len(c.stack) > 0 {
+		c.pop()
+	}
+	return c.out.String(), c.rep.report()
+}
+
+// skipping handles a token inside an element whose content is dropped.
+func (c *cleaner) skipping(z *html.Tokenizer, tt html.TokenType) {
+	if c.sample != nil && c.sample.Len() < 4*MaxSample {
+		c.sample.Write(z.Raw())
+	}
+	switch tt {
+	case html.StartTagToken, html.SelfClosingTagToken:
+		name, _ := z.TagName()
+		if opensSkip(string(name), tt) {
+			c.skip = append(c.skip, string(name))
+		}
+	case html.EndTagToken:
+		name, _ := z.TagName()
+		if i := slices.Index(c.skip, string(name)); i >= 0 {
+			// Close the innermost open one of that name and all inside it.
+			i = len(c.skip) - 1 - slices.Index(reversed(c.skip), string(name))
+			c.skip = c.skip[:i]
+		}
+		if len(c.skip) == 0 {
+			c.endSample()
+		}
+	}
+}
+
+func reversed(s []string) []string {
+	r := slices.Clone(s)
+	slices.Reverse(r)
+	return r
+}
+
+// opensSkip reports whether a start tag opens an element whose content is
+// dropped. A self-closing <svg/> or <math/> is empty, as in a browser; a
+// self-closing <script/> is not.
+func opensSkip(name string, tt html.TokenType) bool {
+	if !skipContent[name] {
+		return false
+	}
+	return tt != html.SelfClosingTagToken || (name != "svg" && name != "math")
+}
+
+func (c *cleaner) endSample() {
+	if c.sample != nil {
+		c.rep.setSample(c.sample.String())
+		c.sample = nil
+	}
+}
+
+// start handles a start tag outside dropped content.
+func (c *cleaner) start(z *html.Tokenizer, tt html.TokenType) {
+	raw := string(z.Raw())
+	tok := z.Token()
+	name := tok.Data
+	rule, ok := elements[name]
+	if !ok {
+		first := c.rep.add(KindElement, name, "", raw)
+		switch {
+		case opensSkip(name, tt):
+			c.skip = append(c.skip, name)
+			if first {
+				c.sample = &strings.Builder{}
+				c.sample.WriteString(raw)
+			}
+		case !voidElements[name] && len(c.stack) < maxDepth:
+			c.push(name, false)
+		}
+		return
+	}
+	if !rule.void && c.kept >= maxDepth {
+		c.rep.add(KindElement, name, "", raw)
+		return
+	}
+	attrs := c.attrs(name, rule, tok.Attr)
+	if rule.needs != nil && !slices.ContainsFunc(attrs, func(a html.Attribute) bool { return slices.Contains(rule.needs, a.Key) }) {
+		if !rule.void {
+			c.push(name, false)
+		}
+		return
+	}
+	switch name {
+	case "a":
+		if external(attrs) {
+			attrs = append(attrs, html.Attribute{Key: "rel", Val: relExternal}, html.Attribute{Key: "target", Val: targetBlank})
+		}
+	case "img":
+		attrs = append(attrs, html.Attribute{Key: "loading", Val: loadingLazy}, html.Attribute{Key: "decoding", Val: decodeAsync})
+	}
+	c.out.WriteString(html.Token{Type: html.StartTagToken, Data: name, Attr: attrs}.String())
+	if !rule.void {
+		c.push(name, true)
+	}
+}
+
+// external reports whether a link's href leaves the site: it has a host.
+func external(attrs []html.Attribute) bool {
+	for _, a := range attrs {
+		if a.Key == "href" {
+			u, err := url.Parse(a.Val)
+			return err == nil && u.Host != ""
+		}
+	}
+	return false
+}
+
+func (c *cleaner) push(name string, kept bool) {
+	c.stack = append(c.stack, openElement{name, kept})
+	c.open[name]++
+	if kept {
+		c.kept++
+	}
+}
+
+// pop closes the innermost open element.
+func (c *cleaner) pop() {
+	e := c.stack[len(c.stack)-1]
+	c.stack = c.stack[:len(c.stack)-1]
+	c.open[e.name]--
+	if e.kept {
+		c.kept--
+		c.out.WriteString("</" + e.name + ">")
+	}
+}
+
+// end handles an end tag outside dropped content. An end tag with no open
+// element of its name is dropped. Closing a kept element closes every
+// element opened inside it; closing a removed one only forgets it.
+func (c *cleaner) end(name string) {
+	if c.open[name] == 0 {
+		return
+	}
+	i := len(c.stack) - 1
+	for c.stack[i].name != name {
+		i--
+	}
+	if !c.stack[i].kept {
+		c.stack = slices.Delete(c.stack, i, i+1)
+		c.open[name]--
+		return
+	}
+	for len(c.stack) > i {
+		c.pop()
+	}
+}
+
+// attrs returns the allowed attributes of an allowed element, cleaned, and
+// reports the others.
+func (c *cleaner) attrs(el string, rule elemRule, in []html.Attribute) []html.Attribute {
+	out := make([]html.Attribute, 0, len(in)+2)
+	for _, a := range in {
+		r, ok := rule.attrs[a.Key]
+		if !ok {
+			r, ok = globalAttrs[a.Key]
+		}
+		if !ok {
+			c.rep.add(KindAttribute, a.Key, el, attrSample(a))
+			continue
+		}
+		v, keep := c.value(el, a, r)
+		if keep {
+			out = append(out, html.Attribute{Key: a.Key, Val: v})
+		}
+	}
+	return out
+}
+
+// value checks one allowed attribute's value and returns it as written,
+// or keep=false (and reports it) when it goes.
+func (c *cleaner) value(el string, a html.Attribute, r attrRule) (v string, keep bool) {
+	switch r.kind {
+	case attrPolicy:
+		return "", false // replaced by the policy's own value, not reported
+	case attrText:
+		return cleanControls(a.Val), true
+	case attrMatch:
+		v = r.norm(a.Val)
+		if r.re.MatchString(v) {
+			return v, true
+		}
+	case attrID:
+		if v, ok := cleanID(a.Val); ok {
+			return v, true
+		}
+	case attrClass:
+		for f := range strings.FieldsSeq(a.Val) {
+			if classRe.MatchString(f) {
+				return f, true
+			}
+		}
+	case attrHref, attrSrc, attrCite:
+		if v, ok := cleanURL(a.Val, r.kind, c.base); ok {
+			return v, true
+		}
+		c.rep.add(KindURL, urlSchemeName(a.Val), el, attrSample(a))
+		return "", false
+	case attrSrcset:
+		return c.srcset(el, a)
+	}
+	c.rep.add(KindAttribute, a.Key, el, attrSample(a))
+	return "", false
+}
+
+// srcset cleans each image candidate of a srcset, dropping and reporting
+// the bad ones.
+func (c *cleaner) srcset(el string, a html.Attribute) (string, bool) {
+	var b strings.Builder
+	cands := parseSrcset(a.Val)
+	if len(cands) == 0 {
+		c.rep.add(KindAttribute, a.Key, el, attrSample(a))
+		return "", false
+	}
+	for _, cand := range cands {
+		u, ok := cleanURL(cand.url, attrSrc, c.base)
+		if !ok || strings.HasSuffix(u, ",") {
+			c.rep.add(KindURL, urlSchemeName(cand.url), el, a.Key+"="+cand.url)
+			continue
+		}
+		desc := strings.ToLower(cand.desc)
+		if desc != "" && !descRe.MatchString(desc) {
+			c.rep.add(KindURL, NameInvalidURL, el, a.Key+"="+cand.url+" "+cand.desc)
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(u)
+		if desc != "" {
+			b.WriteString(" " + desc)
+		}
+	}
+	return b.String(), b.Len() > 0
+}
+
+func attrSample(a html.Attribute) string {
+	return a.Key + `="` + a.Val + `"`
+}
+
+// writeText writes text escaped, without control characters.
+func writeText(b *strings.Builder, text []byte) {
+	b.WriteString(html.EscapeString(cleanControls(string(text))))
+}
+
+// isControl reports whether r is a control character other than tab and
+// newline, or a noncharacter.
+func isControl(r rune) bool {
+	return (r < ' ' && r != '\t' && r != '\n') || (r >= 0x7f && r <= 0x9f) || r == 0xfffe || r == 0xffff
+}
+
+// cleanControls drops control characters (but tab and newline) and turns a
+// carriage return into a newline.
+func cleanControls(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r':
+			return '\n'
+		case isControl(r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// reporter collects removals.
+type reporter struct {
+	byKey map[[3]string]*Removal
+	list  []*Removal
+	last  *Removal // the removal whose sample is being collected
+}
+
+// add counts one removal and reports whether it is the first of its kind.
+func (r *reporter) add(kind, name, on, sample string) bool {
+	name = clip(name, 40)
+	key := [3]string{kind, name, on}
+	if rm, ok := r.byKey[key]; ok {
+		rm.Count++
+		r.last = nil
+		return false
+	}
+	if r.byKey == nil {
+		r.byKey = map[[3]string]*Removal{}
+	}
+	rm := &Removal{Kind: kind, Name: name, On: on, Count: 1, Sample: clip(sample, MaxSample)}
+	r.byKey[key] = rm
+	r.list = append(r.list, rm)
+	r.last = rm
+	return true
+}
+
+// setSample replaces the sample of the removal just added.
+func (r *reporter) setSample(s string) {
+	if r.last != nil {
+		r.last.Sample = clip(s, MaxSample)
+	}
+}
+
+var kindOrder = map[string]int{KindElement: 0, KindAttribute: 1, KindURL: 2}
+
+func (r *reporter) report() Report {
+	if len(r.list) == 0 {
+		return nil
+	}
+	rep := make(Report, len(r.list))
+	for i, rm := range r.list {
+		rep[i] = *rm
+	}
+	slices.SortFunc(rep, func(a, b Removal) int {
+		return cmp.Or(
+			cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]),
+			cmp.Compare(b.Count, a.Count),
+			strings.Compare(a.Name, b.Name),
+			strings.Compare(a.On, b.On),
+		)
+	})
+	return rep
+}
+
+// clip makes s one line of plain text of at most n characters.
+func clip(s string, n int) string {
+	s = strings.Join(strings.FieldsFunc(cleanControls(s), unicode.IsSpace), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,172 @@
+package sanitize
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// schemeRe finds a URL's scheme the way a browser does, after browserURL
+// has removed tabs, newlines and leading control characters.
+var schemeRe = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*):`)
+
+// browserURL normalises an attribute value as a browser's URL parser does
+// before it looks for a scheme: ASCII tab and newline are removed anywhere,
+// and leading and trailing C0 controls and spaces are stripped. Unicode
+// spaces at the ends go too, as bluemonday trims them.
+func browserURL(v string) string {
+	if strings.ContainsAny(v, "\t\n\r") {
+		v = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(v)
+	}
+	v = strings.TrimFunc(v, func(r rune) bool { return r <= ' ' })
+	return strings.TrimSpace(v)
+}
+
+// urlSchemeName names a refused URL for the report: its scheme with a colon
+// ("javascript:") when a browser would see one, else "invalid".
+func urlSchemeName(v string) string {
+	if m := schemeRe.FindStringSubmatch(browserURL(v)); m != nil {
+		return strings.ToLower(m[1]) + ":"
+	}
+	return "invalid"
+}
+
+// usableBase returns base when it is an absolute http or https URL with a
+// host, else nil: relative URLs are then kept relative.
+func usableBase(base *url.URL) *url.URL {
+	if base == nil || base.Host == "" || (base.Scheme != "http" && base.Scheme != "https") {
+		return nil
+	}
+	return base
+}
+
+// cleanURL checks and resolves the value of a URL attribute. kind is
+// attrHref (which also takes mailto: and in-document #fragments), attrSrc or
+// attrCite. It returns the URL to write, or ok=false when the URL must go.
+// Relative URLs are resolved against base when base is not nil;
+// protocol-relative ones get https when it is nil.
+func cleanURL(v string, kind attrKind, base *url.URL) (string, bool) {
+	v = browserURL(v)
+	if v == "" || !utf8.ValidString(v) {
+		return "", false
+	}
+	if v[0] == '#' {
+		if kind != attrHref {
+			return "", false
+		}
+		u, err := url.Parse(v)
+		if err != nil {
+			return "", false
+		}
+		id, ok := cleanID(u.Fragment)
+		if !ok {
+			return "", false
+		}
+		return stable("#" + id)
+	}
+	if strings.Contains(v, " ") {
+		v = strings.ReplaceAll(v, " ", "%20") // as a browser does
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		return "", false
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	} else if u.Scheme == "" && u.Host != "" {
+		u.Scheme = "https"
+	}
+	switch u.Scheme {
+	case "http", "https":
+		if u.Host == "" || u.Opaque != "" {
+			return "", false
+		}
+	case "mailto":
+		if kind != attrHref || u.Opaque == "" {
+			return "", false
+		}
+	case "":
+		if base != nil || u.Host != "" {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	return stable(u.String())
+}
+
+// stable reports whether s survives bluemonday's own URL check unchanged,
+// so that the policy's second look never alters or drops it: no spaces,
+// and parsing and printing it again gives s.
+func stable(s string) (string, bool) {
+	if s == "" || strings.TrimSpace(s) != s || strings.ContainsAny(s, " \t\n") {
+		return "", false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.String() != s {
+		return "", false
+	}
+	return s, true
+}
+
+// cleanID returns the prefixed form of an id, or ok=false when it holds
+// characters other than ASCII letters, digits and _.:- or is too long.
+func cleanID(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	if !strings.HasPrefix(v, idPrefix) {
+		v = idPrefix + v
+	}
+	return v, idRe.MatchString(v)
+}
+
+// srcCandidate is one image candidate of a srcset attribute.
+type srcCandidate struct {
+	url, desc string
+}
+
+var descRe = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)?[wxh]$`)
+
+// parseSrcset splits a srcset value into candidates, after the HTML
+// standard's algorithm: a URL runs to the next whitespace, and commas that
+// end it separate candidates; otherwise a descriptor runs to the next comma
+// outside parentheses.
+func parseSrcset(s string) []srcCandidate {
+	var out []srcCandidate
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+	i := 0
+	for i < len(s) {
+		for i < len(s) && (isSpace(s[i]) || s[i] == ',') {
+			i++
+		}
+		if i >= len(s) {
+			break
+		}
+		j := i
+		for j < len(s) && !isSpace(s[j]) {
+			j++
+		}
+		u := s[i:j]
+		i = j
+		if strings.HasSuffix(u, ",") {
+			out = append(out, srcCandidate{url: strings.TrimRight(u, ",")})
+			continue
+		}
+		depth := 0
+		j = i
+		for j < len(s) && !(s[j] == ',' && depth == 0) {
+			switch s[j] {
+			case '(':
+				depth++
+			case ')':
+				if depth > 0 {
+					depth--
+				}
+			}
+			j++
+		}
+		out = append(out, srcCandidate{url: u, desc: strings.TrimSpace(s[i:j])})
+		i = j
+	}
+	return out
+}
