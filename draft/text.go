@@ -30,9 +30,9 @@ import (
 //
 // The body keeps every other line. A block of lines is one paragraph when it
 // looks hard-wrapped (no line longer than 100 characters) and one paragraph
-// per line otherwise; a block whose lines all start with "- ", "* " or "• "
-// is a list. Consecutive duplicate paragraphs, and a first paragraph that
-// repeats the title, are dropped. Scraper residue at the end of a paragraph
+// per line otherwise; lines that start with "- ", "* " or "• " form a list.
+// Consecutive duplicate paragraphs, and paragraphs that repeat the title
+// (scrapers often save the headline again), are dropped. Scraper residue at the end of a paragraph
 // (after its final punctuation: fragments of URL-encoded paths such as
 // "d693%2fthumb%2f00001", with any hex chunks before them) is removed.
 //
@@ -143,22 +143,37 @@ func textBody(title string, blocks [][]string) string {
 	}
 	var paras []para
 	for _, b := range blocks {
-		if items, ok := listItems(b); ok {
-			paras = append(paras, para{list: items})
-			continue
-		}
-		wrapped := true
-		for _, l := range b[:len(b)-1] {
-			if utf8.RuneCountInString(l) > 100 {
-				wrapped = false
+		// Split the block into runs of bullet lines (lists) and of other
+		// lines (paragraphs).
+		for len(b) > 0 {
+			n := 0
+			for n < len(b) && isBullet(b[n]) {
+				n++
 			}
-		}
-		if wrapped {
-			paras = append(paras, para{text: strings.Join(b, " ")})
-			continue
-		}
-		for _, l := range b {
-			paras = append(paras, para{text: l})
+			if n > 0 {
+				items, _ := listItems(b[:n])
+				paras = append(paras, para{list: items})
+				b = b[n:]
+				continue
+			}
+			for n < len(b) && !isBullet(b[n]) {
+				n++
+			}
+			lines := b[:n]
+			b = b[n:]
+			wrapped := true
+			for _, l := range lines[:len(lines)-1] {
+				if utf8.RuneCountInString(l) > 100 {
+					wrapped = false
+				}
+			}
+			if wrapped {
+				paras = append(paras, para{text: strings.Join(lines, " ")})
+				continue
+			}
+			for _, l := range lines {
+				paras = append(paras, para{text: l})
+			}
 		}
 	}
 
@@ -169,7 +184,7 @@ func textBody(title string, blocks [][]string) string {
 			if p.text == "" {
 				continue
 			}
-			if len(out) == 0 && sameText(p.text, title) {
+			if sameText(p.text, title) {
 				continue
 			}
 			if n := len(out); n > 0 && out[n-1].list == nil && sameText(out[n-1].text, p.text) {
@@ -195,22 +210,35 @@ func textBody(title string, blocks [][]string) string {
 	return b.String()
 }
 
-// listItems reports whether every line of the block is a bullet item and
-// returns the items without their markers.
+// bulletMarkers start the lines of a list.
+var bulletMarkers = []string{"- ", "* ", "• "}
+
+// isBullet reports whether a line is a list item.
+func isBullet(l string) bool {
+	_, ok := bulletItem(l)
+	return ok
+}
+
+// bulletItem returns a list item's text without its marker.
+func bulletItem(l string) (string, bool) {
+	for _, m := range bulletMarkers {
+		if rest, found := strings.CutPrefix(l, m); found && strings.TrimSpace(rest) != "" {
+			return strings.TrimSpace(rest), true
+		}
+	}
+	return "", false
+}
+
+// listItems returns the items of bullet lines without their markers, and
+// whether every line was one.
 func listItems(b []string) ([]string, bool) {
 	items := make([]string, 0, len(b))
 	for _, l := range b {
-		var ok bool
-		for _, m := range []string{"- ", "* ", "• ", "· ", "– "} {
-			if rest, found := strings.CutPrefix(l, m); found && strings.TrimSpace(rest) != "" {
-				items = append(items, strings.TrimSpace(rest))
-				ok = true
-				break
-			}
-		}
+		it, ok := bulletItem(l)
 		if !ok {
 			return nil, false
 		}
+		items = append(items, it)
 	}
 	return items, true
 }
