@@ -68,6 +68,7 @@ func (db *DB) List(ctx context.Context, f article.ListFilter) (*article.Page, er
 	}
 	var where []string
 	var args []any
+	filtered := false
 	if f.Cursor != "" {
 		published, id, err := decodeCursor(f.Cursor)
 		if err != nil {
@@ -79,6 +80,7 @@ func (db *DB) List(ctx context.Context, f article.ListFilter) (*article.Page, er
 	if tag := tagKey(f.Tag); tag != "" {
 		where = append(where, "id IN (SELECT article_id FROM article_tags WHERE tag = ?)")
 		args = append(args, tag)
+		filtered = true
 	}
 	if strings.TrimSpace(f.Query) != "" {
 		match := ftsQuery(f.Query)
@@ -88,13 +90,21 @@ func (db *DB) List(ctx context.Context, f article.ListFilter) (*article.Page, er
 		}
 		where = append(where, "id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
 		args = append(args, match)
+		filtered = true
 	}
-	q := `SELECT id, ` + summaryColumns + ` FROM articles`
+	const order = " ORDER BY published DESC, id DESC"
+	rest := " FROM articles"
 	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+		rest += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY published DESC, id DESC LIMIT ?"
+	rest += order + " LIMIT ?"
 	args = append(args, limit+1)
+	q := "SELECT id, " + summaryColumns + rest
+	if filtered {
+		// The matches are sorted in a temporary b-tree: sort their ids
+		// alone, then read the columns of one page only.
+		q = "SELECT id, " + summaryColumns + " FROM articles WHERE id IN (SELECT id" + rest + ")" + order
+	}
 
 	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -330,14 +340,14 @@ func row(a *article.Article, slug string, rev int64) ([]any, error) {
 	return []any{
 		slug, a.Title, a.Subtitle, a.Author, a.Site, a.URL,
 		formatTime(a.Published), formatTime(a.Updated), string(tagsJSON),
-		src, img.Alt, img.Caption, img.Credit, a.Excerpt, string(a.HTML), a.Lang, a.Dir,
-		a.WordCount, a.ReadingMinutes, rev,
+		src, img.Alt, img.Caption, img.Credit, a.Excerpt, a.Lang, a.Dir,
+		a.WordCount, a.ReadingMinutes, rev, string(a.HTML),
 	}, nil
 }
 
 const columnList = `slug, title, subtitle, author, site, url, published, updated, tags,
-	image_src, image_alt, image_caption, image_credit, excerpt, html, lang, dir,
-	word_count, reading_minutes, rev`
+	image_src, image_alt, image_caption, image_credit, excerpt, lang, dir,
+	word_count, reading_minutes, rev, html`
 
 // insert adds the article's row, tags and index entry under slug.
 func insert(ctx context.Context, tx *sql.Tx, a *article.Article, slug string, source sql.NullString, rev int64) (int64, error) {

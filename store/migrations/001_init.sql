@@ -5,7 +5,8 @@
 -- round-trip to the nanosecond. tags is the JSON array as given (case and
 -- order kept); article_tags serves the tag filter. image_src is NULL when
 -- the article has no image. rev is the store version of the last write to
--- the row.
+-- the row. html comes last: a listing reads every column before it, and a
+-- long body spills into overflow pages that only Get needs to follow.
 CREATE TABLE articles (
 	id              INTEGER PRIMARY KEY,
 	slug            TEXT    NOT NULL UNIQUE,
@@ -23,12 +24,12 @@ CREATE TABLE articles (
 	image_caption   TEXT    NOT NULL DEFAULT '',
 	image_credit    TEXT    NOT NULL DEFAULT '',
 	excerpt         TEXT    NOT NULL DEFAULT '',
-	html            TEXT    NOT NULL DEFAULT '',
 	lang            TEXT    NOT NULL DEFAULT '',
 	dir             TEXT    NOT NULL DEFAULT '',
 	word_count      INTEGER NOT NULL DEFAULT 0,
 	reading_minutes INTEGER NOT NULL DEFAULT 0,
-	rev             INTEGER NOT NULL
+	rev             INTEGER NOT NULL,
+	html            TEXT    NOT NULL DEFAULT ''
 ) STRICT;
 
 -- Listings walk this index backwards: newest published first, then the
