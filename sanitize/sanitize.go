@@ -98,6 +98,7 @@ func clean(raw string, base *url.URL) (string, Report) {
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
+			c.partial(z.Raw())
 			break
 		}
 		if len(c.skip) > 0 {
@@ -121,6 +122,18 @@ func clean(raw string, base *url.URL) (string, Report) {
 		c.pop()
 	}
 	return c.out.String(), c.rep.report()
+}
+
+// partial reports a start tag cut off by the end of the input, which is
+// dropped (as a browser drops it).
+func (c *cleaner) partial(raw []byte) {
+	if len(raw) < 2 || raw[0] != '<' || !('a' <= raw[1]|0x20 && raw[1]|0x20 <= 'z') || len(c.skip) > 0 {
+		return
+	}
+	name := strings.ToLower(strings.FieldsFunc(string(raw[1:]), func(r rune) bool {
+		return r == '/' || r == '>' || unicode.IsSpace(r)
+	})[0])
+	c.rep.add(KindElement, name, "", string(raw))
 }
 
 // skipping handles a token inside an element whose content is dropped.
@@ -194,13 +207,19 @@ func (c *cleaner) start(z *html.Tokenizer, tt html.TokenType) {
 		c.rep.add(KindElement, name, "", raw)
 		return
 	}
+	before := c.rep.n
 	attrs := c.attrs(name, rule, tok.Attr)
 	if rule.needs != nil && !slices.ContainsFunc(attrs, func(a html.Attribute) bool { return slices.Contains(rule.needs, a.Key) }) {
+		if c.rep.n == before {
+			// Nothing else explains why the element went: <a> without href.
+			c.rep.add(KindElement, name, "", raw)
+		}
 		if !rule.void {
 			c.push(name, false)
 		}
 		return
 	}
+	c.closeImplied(name)
 	switch name {
 	case "a":
 		if external(attrs) {
@@ -212,6 +231,76 @@ func (c *cleaner) start(z *html.Tokenizer, tt html.TokenType) {
 	c.out.WriteString(html.Token{Type: html.StartTagToken, Data: name, Attr: attrs}.String())
 	if !rule.void {
 		c.push(name, true)
+	}
+}
+
+// Implied end tags, as a browser's parser closes them: a start tag of the
+// key closes the innermost open element named in closes, unless one of
+// stops is open inside it.
+var implied = map[string]struct{ closes, stops []string }{
+	"li":    {[]string{"li"}, []string{"ul", "ol", "dl", "table", "td", "th", "caption", "blockquote", "figure", "details"}},
+	"dt":    {[]string{"dt", "dd"}, []string{"dl", "ul", "ol", "table", "td", "th", "caption", "blockquote", "figure", "details"}},
+	"dd":    {[]string{"dt", "dd"}, []string{"dl", "ul", "ol", "table", "td", "th", "caption", "blockquote", "figure", "details"}},
+	"td":    {[]string{"td", "th"}, []string{"tr", "table"}},
+	"th":    {[]string{"td", "th"}, []string{"tr", "table"}},
+	"tr":    {[]string{"tr"}, []string{"table", "thead", "tbody", "tfoot"}},
+	"thead": {[]string{"thead", "tbody", "tfoot"}, []string{"table"}},
+	"tbody": {[]string{"thead", "tbody", "tfoot"}, []string{"table"}},
+	"tfoot": {[]string{"thead", "tbody", "tfoot"}, []string{"table"}},
+	"a":     {[]string{"a"}, []string{"table", "td", "th", "caption"}},
+}
+
+// closesP lists the allowed elements whose start tag closes an open <p>.
+var closesP = map[string]bool{
+	"article": true, "aside": true, "blockquote": true, "details": true, "div": true, "dl": true,
+	"figcaption": true, "figure": true, "footer": true, "header": true, "ol": true, "p": true,
+	"section": true, "summary": true, "ul": true, "h1": true, "h2": true, "h3": true, "h4": true,
+	"h5": true, "h6": true, "pre": true, "li": true, "dd": true, "dt": true, "table": true, "hr": true,
+}
+
+var headings = []string{"h1", "h2", "h3", "h4", "h5", "h6"}
+
+// closeImplied closes what a browser closes before an element starts, so
+// that the output parses into the tree it describes.
+func (c *cleaner) closeImplied(name string) {
+	if closesP[name] {
+		c.closeIn([]string{"p"}, []string{"table", "td", "th", "caption"})
+	}
+	if r, ok := implied[name]; ok {
+		c.closeIn(r.closes, r.stops)
+	}
+	if slices.Contains(headings, name) {
+		for i := len(c.stack) - 1; i >= 0; i-- {
+			if c.stack[i].kept {
+				if slices.Contains(headings, c.stack[i].name) {
+					c.closeTo(i)
+				}
+				break
+			}
+		}
+	}
+}
+
+// closeIn closes the innermost kept element named in names and everything
+// inside it, unless an element named in stops is open inside it.
+func (c *cleaner) closeIn(names, stops []string) {
+	for i := len(c.stack) - 1; i >= 0; i-- {
+		e := c.stack[i]
+		switch {
+		case !e.kept:
+		case slices.Contains(names, e.name):
+			c.closeTo(i)
+			return
+		case slices.Contains(stops, e.name):
+			return
+		}
+	}
+}
+
+// closeTo pops the stack down to, and including, index i.
+func (c *cleaner) closeTo(i int) {
+	for len(c.stack) > i {
+		c.pop()
 	}
 }
 
@@ -261,9 +350,7 @@ func (c *cleaner) end(name string) {
 		c.open[name]--
 		return
 	}
-	for len(c.stack) > i {
-		c.pop()
-	}
+	c.closeTo(i)
 }
 
 // attrs returns the allowed attributes of an allowed element, cleaned, and
@@ -392,10 +479,12 @@ type reporter struct {
 	byKey map[[3]string]*Removal
 	list  []*Removal
 	last  *Removal // the removal whose sample is being collected
+	n     int      // removals counted so far
 }
 
 // add counts one removal and reports whether it is the first of its kind.
 func (r *reporter) add(kind, name, on, sample string) bool {
+	r.n++
 	name = clip(name, 40)
 	key := [3]string{kind, name, on}
 	if rm, ok := r.byKey[key]; ok {
@@ -448,5 +537,5 @@ func clip(s string, n int) string {
 		return s
 	}
 	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	return strings.TrimRight(string(r[:n-1]), " ") + "…"
 }

@@ -24,12 +24,19 @@ func browserURL(v string) string {
 }
 
 // urlSchemeName names a refused URL for the report: its scheme with a colon
-// ("javascript:") when a browser would see one, else "invalid".
+// ("javascript:") when a browser would see a scheme that is not allowed,
+// else NameInvalidURL.
 func urlSchemeName(v string) string {
-	if m := schemeRe.FindStringSubmatch(browserURL(v)); m != nil {
-		return strings.ToLower(m[1]) + ":"
+	m := schemeRe.FindStringSubmatch(browserURL(v))
+	if m == nil {
+		return NameInvalidURL
 	}
-	return "invalid"
+	switch s := strings.ToLower(m[1]); s {
+	case "http", "https", "mailto":
+		return NameInvalidURL // an allowed scheme, but not a usable URL
+	default:
+		return s + ":"
+	}
 }
 
 // usableBase returns base when it is an absolute http or https URL with a
