@@ -1,0 +1,301 @@
+package importer
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	readability "codeberg.org/readeck/go-readability/v2"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
+
+	"folio/article"
+	"folio/draft"
+)
+
+// HTMLPage reads a whole saved web page: readability extracts the article
+// body, and the page's metadata fills the rest (Open Graph og:title,
+// og:description, og:image and og:image:alt, og:site_name, og:url;
+// article:published_time, article:modified_time and article:tag; the
+// author meta; <link rel=canonical>; <html lang dir>), falling back to what
+// readability found. pageURL, when given, is the page's address and wins
+// over the page's own; relative links resolve against it. Input with no
+// <html> or <body> is a fragment and goes to draft.HTML.
+//
+// A page that is not UTF-8 but declares its charset (a <meta charset> or a
+// byte order mark) is decoded; other bytes that are not UTF-8 are an error.
+func HTMLPage(data []byte, pageURL string) (*draft.Draft, error) {
+	if !utf8.Valid(data) {
+		data = decodeDeclared(data)
+	}
+	if !isPage(data) {
+		return draft.HTML(data)
+	}
+	if !utf8.Valid(data) {
+		return draft.HTML(data) // reports the bad bytes
+	}
+	doc, err := html.Parse(bytes.NewReader(data))
+	if err != nil {
+		return nil, article.Errorf(article.EINVALID, "html: cannot parse the page: %s", err)
+	}
+	m := pageMeta(doc)
+	d := &draft.Draft{
+		Title:   m.first("og:title", "twitter:title"),
+		Author:  m.first("author", "article:author", "dc.creator"),
+		Site:    m.first("og:site_name", "application-name"),
+		Excerpt: m.first("og:description", "description", "twitter:description"),
+		Tags:    m.all["article:tag"],
+		Lang:    m.lang,
+		Dir:     m.dir,
+	}
+	if strings.Contains(d.Author, "://") {
+		d.Author = "" // article:author is often a profile URL
+	}
+	d.URL = strings.TrimSpace(pageURL)
+	if d.URL == "" {
+		d.URL = absoluteURL(m.first("og:url"), m.canonical)
+	}
+	var base *url.URL
+	if u, err := url.Parse(d.URL); err == nil && u.IsAbs() {
+		base = u
+	}
+
+	r, err := readability.FromDocument(doc, base)
+	if err != nil || r.Node == nil {
+		return nil, article.Errorf(article.EINVALID, "html: found no article text in the page")
+	}
+	if d.Author == "" {
+		d.Author = r.Byline()
+	}
+	removeByline(r.Node, d.Author)
+	// Render the content without readability's wrapper <div id="readability-page-1">.
+	var body strings.Builder
+	for c := r.Node.FirstChild; c != nil; c = c.NextSibling {
+		if err := html.Render(&body, c); err != nil {
+			return nil, fmt.Errorf("importer: render page content: %w", err)
+		}
+	}
+	d.Body = body.String()
+	if d.Title == "" {
+		d.Title = r.Title()
+	}
+	if d.Title == "" {
+		d.Title = m.title
+	}
+	if d.Site == "" {
+		d.Site = r.SiteName()
+	}
+	if d.Lang == "" {
+		d.Lang = r.Language()
+	}
+	if !validLang(d.Lang) {
+		d.Lang = ""
+	}
+	switch d.Dir = strings.ToLower(d.Dir); d.Dir {
+	case "ltr", "rtl", "auto":
+	default:
+		d.Dir = ""
+	}
+	d.Published = pageTime(m.first("article:published_time", "og:published_time", "date", "dc.date"))
+	if d.Published.IsZero() {
+		d.Published, _ = r.PublishedTime()
+	}
+	d.Updated = pageTime(m.first("article:modified_time", "og:updated_time"))
+	if d.Updated.IsZero() {
+		d.Updated, _ = r.ModifiedTime()
+	}
+	if src := m.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image"); src != "" {
+		d.Image = &article.Image{Src: src, Alt: m.first("og:image:alt", "twitter:image:alt")}
+	}
+	return d, nil
+}
+
+// metaCharset finds a charset declared in a page's first kilobytes.
+var metaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_:.-]+)`)
+
+// decodeDeclared converts a page that is not UTF-8 to UTF-8 if it declares
+// its encoding (a <meta charset> or a byte order mark); otherwise, or if
+// the bytes do not decode, it returns data unchanged.
+func decodeDeclared(data []byte) []byte {
+	enc, name, certain := charset.DetermineEncoding(data, "text/html")
+	if !certain {
+		m := metaCharset.FindSubmatch(data[:min(len(data), 4096)])
+		if m == nil {
+			return data
+		}
+		if enc, name = charset.Lookup(string(m[1])); enc == nil {
+			return data
+		}
+	}
+	if name == "utf-8" {
+		return data
+	}
+	decoded, err := io.ReadAll(enc.NewDecoder().Reader(bytes.NewReader(data)))
+	if err != nil || !utf8.Valid(decoded) {
+		return data
+	}
+	return decoded
+}
+
+// removeByline removes the first block of the content that only names the
+// author ("By Ines Duarte"), which the article shows from its author field.
+func removeByline(root *html.Node, author string) {
+	if author == "" {
+		return
+	}
+	want := strings.ToLower(strings.Join(strings.Fields(author), " "))
+	var found *html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && found == nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.P, atom.Div, atom.Span, atom.Address:
+				text := strings.ToLower(strings.Join(strings.Fields(textContent(c)), " "))
+				if text == want || text == "by "+want {
+					found = c
+					return
+				}
+			}
+			walk(c)
+		}
+	}
+	walk(root)
+	if found != nil && found.Parent != nil {
+		found.Parent.RemoveChild(found)
+	}
+}
+
+func textContent(n *html.Node) string {
+	if n.Type == html.TextNode {
+		return n.Data
+	}
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		b.WriteString(textContent(c))
+	}
+	return b.String()
+}
+
+// isPage reports whether data is a whole page rather than a fragment.
+func isPage(data []byte) bool {
+	lower := bytes.ToLower(data)
+	return bytes.Contains(lower, []byte("<html")) || bytes.Contains(lower, []byte("<body")) || bytes.Contains(lower, []byte("<!doctype"))
+}
+
+// meta is what a page says about itself in its head.
+type meta struct {
+	all       map[string][]string // meta property or name (lower-case) → contents
+	canonical string
+	title     string
+	lang, dir string
+}
+
+func (m *meta) first(keys ...string) string {
+	for _, k := range keys {
+		for _, v := range m.all[k] {
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// pageMeta collects the page's <meta> tags, canonical link, <title> and the
+// <html> element's lang and dir.
+func pageMeta(doc *html.Node) *meta {
+	m := &meta{all: map[string][]string{}}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Html:
+				m.lang, m.dir = strings.TrimSpace(attr(n, "lang")), strings.TrimSpace(attr(n, "dir"))
+			case atom.Meta:
+				key := strings.ToLower(attr(n, "property"))
+				if key == "" {
+					key = strings.ToLower(attr(n, "name"))
+				}
+				if key != "" {
+					m.all[key] = append(m.all[key], attr(n, "content"))
+				}
+			case atom.Link:
+				if strings.EqualFold(attr(n, "rel"), "canonical") && m.canonical == "" {
+					m.canonical = attr(n, "href")
+				}
+			case atom.Title:
+				if m.title == "" && n.FirstChild != nil && n.FirstChild.Type == html.TextNode {
+					m.title = strings.TrimSpace(n.FirstChild.Data)
+				}
+			case atom.Svg, atom.Math:
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return m
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Namespace == "" && strings.EqualFold(a.Key, key) {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// absoluteURL returns the first of the candidates that is an absolute
+// http(s) URL, or "".
+func absoluteURL(candidates ...string) string {
+	for _, c := range candidates {
+		c = strings.TrimSpace(c)
+		if c != "" && article.ValidURL(c) == nil {
+			return c
+		}
+	}
+	return ""
+}
+
+// pageTime reads a metadata date: RFC 3339, or a plain date.
+func pageTime(s string) time.Time {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// validLang reports whether s has the shape of a language tag ("en",
+// "pt-BR"); the pipeline rejects others, and a page's odd lang attribute
+// should not sink its import.
+func validLang(s string) bool {
+	if s == "" || len(s) > 35 {
+		return false
+	}
+	for i, part := range strings.Split(strings.ReplaceAll(s, "_", "-"), "-") {
+		if part == "" || len(part) > 8 || i == 0 && len(part) < 2 {
+			return false
+		}
+		for _, r := range part {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
