@@ -38,5 +38,7 @@ func addRoutes(mux *http.ServeMux, cfg *config, st article.Store, logger *slog.L
 	mux.Handle("POST /api/sanitize", handleSanitize(logger, limit))
 	mux.Handle("/api/", handleAPINotFound(logger))
 	mux.Handle("GET /healthz", handleHealthz(st, logger))
+	base, _ := url.Parse(cfg.BaseURL) // newServer has checked it
+	addEmbedRoutes(mux, embedConfig{Store: st, BaseURL: base, FrameAncestors: cfg.FrameAncestors, Logger: logger})
 	mux.Handle("/", pages)
 }

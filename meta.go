@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"html"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"folio/article"
+	"folio/embed"
+)
+
+// readerMeta returns the tags a reader page's <head> needs for link
+// unfurlers and search engines: Open Graph (article), Twitter card,
+// canonical link, oEmbed discovery and JSON-LD NewsArticle. Every value is
+// escaped for its context: attributes with html.EscapeString, URLs built
+// from the base and the slug, and the JSON-LD with encoding/json, which
+// writes '<', '>' and '&' as \u escapes so that nothing can end the script
+// element. go-app prints attributes without HTML escaping (goapp.md §2.6),
+// so this HTML is added to the rendered page, not built with go-app.
+func readerMeta(a *article.Article, base *url.URL) string {
+	root := strings.TrimRight(base.String(), "/")
+	reader := embed.ReaderURL(root, a.Slug)
+	desc := a.Excerpt
+	if desc == "" {
+		desc = a.Subtitle
+	}
+	img := ""
+	if a.Image != nil && imageOrigin(a.Image.Src) != "" {
+		img = a.Image.Src
+	}
+
+	var b strings.Builder
+	meta := func(attr, key, value string) {
+		if value == "" {
+			return
+		}
+		b.WriteString(`<meta ` + attr + `="` + key + `" content="` + html.EscapeString(value) + `">` + "\n")
+	}
+	link := func(rel, typ, href, title string) {
+		b.WriteString(`<link rel="` + rel + `"`)
+		if typ != "" {
+			b.WriteString(` type="` + typ + `"`)
+		}
+		b.WriteString(` href="` + html.EscapeString(href) + `"`)
+		if title != "" {
+			b.WriteString(` title="` + html.EscapeString(title) + `"`)
+		}
+		b.WriteString(">\n")
+	}
+	meta("property", "og:type", "article")
+	meta("property", "og:title", a.Title)
+	meta("property", "og:description", desc)
+	meta("property", "og:url", reader)
+	meta("property", "og:site_name", a.Site)
+	if a.Lang != "" {
+		meta("property", "og:locale", strings.ReplaceAll(a.Lang, "-", "_"))
+	}
+	if img != "" {
+		meta("property", "og:image", img)
+		if a.Image.Alt != "" {
+			meta("property", "og:image:alt", a.Image.Alt)
+		}
+	}
+	meta("property", "article:published_time", a.Published.UTC().Format(time.RFC3339))
+	meta("property", "article:modified_time", a.Updated.UTC().Format(time.RFC3339))
+	if a.Author != "" {
+		meta("name", "author", a.Author)
+	}
+	for _, t := range a.Tags {
+		meta("property", "article:tag", t)
+	}
+	if img != "" {
+		meta("name", "twitter:card", "summary_large_image")
+	} else {
+		meta("name", "twitter:card", "summary")
+	}
+	meta("name", "twitter:title", a.Title)
+	meta("name", "twitter:description", desc)
+	if img != "" {
+		meta("name", "twitter:image", img)
+		if a.Image.Alt != "" {
+			meta("name", "twitter:image:alt", a.Image.Alt)
+		}
+	}
+	link("canonical", "", reader, "")
+	link("alternate", "application/json+oembed", oembedURL(root, reader, "json"), a.Title)
+	link("alternate", "text/xml+oembed", oembedURL(root, reader, "xml"), a.Title)
+
+	ld := map[string]any{
+		"@context":         "https://schema.org",
+		"@type":            "NewsArticle",
+		"headline":         a.Title,
+		"url":              reader,
+		"mainEntityOfPage": reader,
+		"datePublished":    a.Published.UTC().Format(time.RFC3339),
+		"dateModified":     a.Updated.UTC().Format(time.RFC3339),
+	}
+	if desc != "" {
+		ld["description"] = desc
+	}
+	if img != "" {
+		ld["image"] = []string{img}
+	}
+	if a.Author != "" {
+		ld["author"] = []map[string]string{{"@type": "Person", "name": a.Author}}
+	}
+	if a.Site != "" {
+		ld["publisher"] = map[string]string{"@type": "Organization", "name": a.Site}
+	}
+	if len(a.Tags) > 0 {
+		ld["keywords"] = a.Tags
+	}
+	if a.Lang != "" {
+		ld["inLanguage"] = a.Lang
+	}
+	if a.WordCount > 0 {
+		ld["wordCount"] = a.WordCount
+	}
+	if a.URL != "" {
+		ld["isBasedOn"] = a.URL
+	}
+	js, err := json.Marshal(ld) // escapes <, >, &, U+2028 and U+2029
+	if err == nil {
+		b.WriteString(`<script type="application/ld+json">`)
+		b.Write(js)
+		b.WriteString("</script>\n")
+	}
+	return b.String()
+}
+
+// oembedURL returns the oEmbed endpoint's address for a page URL.
+func oembedURL(root, page, format string) string {
+	return root + "/oembed?" + url.Values{"url": {page}, "format": {format}}.Encode()
+}
+
+// oembedLink returns the value of the HTTP Link header that lets oEmbed
+// consumers discover a reader page's card without parsing its HTML.
+func oembedLink(a *article.Article, base *url.URL) string {
+	root := strings.TrimRight(base.String(), "/")
+	reader := embed.ReaderURL(root, a.Slug)
+	return `<` + oembedURL(root, reader, "json") + `>; rel="alternate"; type="application/json+oembed", ` +
+		`<` + oembedURL(root, reader, "xml") + `>; rel="alternate"; type="text/xml+oembed"`
+}
+
+// feedLinks returns the home page's feed discovery links.
+func feedLinks(base *url.URL) string {
+	root := strings.TrimRight(base.String(), "/")
+	title := html.EscapeString(feedTitle(base))
+	return `<link rel="alternate" type="application/atom+xml" title="` + title + ` (Atom)" href="` +
+		html.EscapeString(root+"/feed.atom") + `">` + "\n" +
+		`<link rel="alternate" type="application/feed+json" title="` + title + ` (JSON Feed)" href="` +
+		html.EscapeString(root+"/feed.json") + `">` + "\n"
+}
+
+// appMetaRE matches the Open Graph and Twitter tags go-app writes into
+// every page's head, its two attributes in either order (go-app prints
+// them in map order). Values are strconv.Quote'd, so a value is
+// "(?:[^"\\]|\\.)*", and an empty one is printed as a bare attribute.
+var appMetaRE = regexp.MustCompile(`<meta (?:` + appMetaKey + ` ` + appMetaContent + `|` + appMetaContent + ` ` + appMetaKey + `)>`)
+
+const (
+	appMetaKey     = `(?:property="og:[a-z:_]+"|name="twitter:[a-z:_]+")`
+	appMetaContent = `content(?:="(?:[^"\\]|\\.)*")?`
+)
+
+// injectHead returns the rendered page with go-app's own Open Graph and
+// Twitter tags removed (they say og:type=website and hold unescaped
+// values) and head added just before </head>. A page without </head> is
+// returned unchanged.
+func injectHead(page []byte, head string) []byte {
+	i := bytes.Index(page, []byte("</head>"))
+	if i < 0 {
+		return page
+	}
+	top := appMetaRE.ReplaceAll(page[:i], nil)
+	out := make([]byte, 0, len(top)+len(head)+len(page)-i)
+	out = append(out, top...)
+	out = append(out, head...)
+	return append(out, page[i:]...)
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"encoding/xml"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"folio/article"
+	"folio/embed"
+)
+
+// oembedCacheAge is the cache_age of oEmbed responses, in seconds.
+const oembedCacheAge = 3600
+
+// oembedResponse is an oEmbed 1.0 "rich" response, in both formats.
+type oembedResponse struct {
+	XMLName         xml.Name `json:"-" xml:"oembed"`
+	Version         string   `json:"version" xml:"version"`
+	Type            string   `json:"type" xml:"type"`
+	Title           string   `json:"title" xml:"title"`
+	AuthorName      string   `json:"author_name,omitempty" xml:"author_name,omitempty"`
+	ProviderName    string   `json:"provider_name" xml:"provider_name"`
+	ProviderURL     string   `json:"provider_url" xml:"provider_url"`
+	CacheAge        int      `json:"cache_age" xml:"cache_age"`
+	ThumbnailURL    string   `json:"thumbnail_url,omitempty" xml:"thumbnail_url,omitempty"`
+	ThumbnailWidth  int      `json:"thumbnail_width,omitempty" xml:"thumbnail_width,omitempty"`
+	ThumbnailHeight int      `json:"thumbnail_height,omitempty" xml:"thumbnail_height,omitempty"`
+	HTML            string   `json:"html" xml:"html"`
+	Width           int      `json:"width" xml:"width"`
+	Height          int      `json:"height" xml:"height"`
+}
+
+// handleOEmbed is the oEmbed 1.0 provider:
+// GET /oembed?url=…&maxwidth=…&maxheight=…&format=json|xml. Besides the
+// standard parameters it takes the card's theme, layout and accent. It
+// answers 400 for a malformed request (no url, a url that is not on this
+// site, a bad size or option), 404 for a url that names no article or a
+// maxheight no card fits in, and 501 for a format other than json or xml.
+func handleOEmbed(st article.Store, base *url.URL, logger *slog.Logger) http.Handler {
+	baseStr := strings.TrimRight(base.String(), "/")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		format := q.Get("format")
+		if format != "" && format != "json" && format != "xml" {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			writeJSON(w, http.StatusNotImplemented, errorBody{"format must be json or xml, not " + strconv.Quote(clipText(format, 40))})
+			return
+		}
+		req, err := parseOEmbedRequest(q, base)
+		if err != nil {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			writeError(w, r, logger, err)
+			return
+		}
+		a, err := st.Get(r.Context(), req.slug)
+		if err != nil {
+			if article.Code(err) == article.ENOTFOUND {
+				err = article.Errorf(article.ENOTFOUND, "no article at %s", req.rawURL)
+			}
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			writeError(w, r, logger, err)
+			return
+		}
+		resp, err := newOEmbed(a.Summary(), baseStr, base.Host, req)
+		if err != nil {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			writeError(w, r, logger, err)
+			return
+		}
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(oembedCacheAge))
+		if format == "xml" {
+			b, err := xml.Marshal(resp)
+			if err != nil {
+				writeError(w, r, logger, err)
+				return
+			}
+			body := append([]byte(xml.Header), b...)
+			h.Set("Content-Type", "text/xml; charset=utf-8")
+			h.Set("Content-Length", strconv.Itoa(len(body)))
+			w.WriteHeader(http.StatusOK)
+			w.Write(body)
+			return
+		}
+		writeJSON(w, http.StatusOK, resp)
+	})
+}
+
+// oembedRequest is a parsed oEmbed request.
+type oembedRequest struct {
+	rawURL              string
+	slug                string
+	maxWidth, maxHeight int // 0 when not given
+	opts                embed.Options
+}
+
+// parseOEmbedRequest checks the parameters. The url must be a reader page
+// (/a/{slug}) or a card page (/embed/{slug}) under the base URL, over http
+// or https.
+func parseOEmbedRequest(q url.Values, base *url.URL) (*oembedRequest, error) {
+	raw := q.Get("url")
+	if raw == "" {
+		return nil, article.Errorf(article.EINVALID, "url is required: the address of an article, such as %s", embed.ReaderURL(base.String(), "slug"))
+	}
+	req := &oembedRequest{rawURL: clipText(raw, 200)}
+	slug, err := slugFromURL(raw, base)
+	if err != nil {
+		return nil, err
+	}
+	req.slug = slug
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"maxwidth", &req.maxWidth}, {"maxheight", &req.maxHeight}} {
+		s := q.Get(p.name)
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100000 {
+			return nil, article.Errorf(article.EINVALID, "%s must be a whole number of pixels from 1 to 100000, not %q", p.name, clipText(s, 40))
+		}
+		*p.dst = n
+	}
+	opts, err := embed.ParseOptions(q)
+	if err != nil {
+		return nil, err
+	}
+	req.opts = opts
+	return req, nil
+}
+
+// slugFromURL returns the slug of an article URL on this site. A URL that
+// is not on the site is EINVALID; one on the site that names no article
+// page is ENOTFOUND.
+func slugFromURL(raw string, base *url.URL) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", article.Errorf(article.EINVALID, "url must be an absolute http(s) URL, not %q", clipText(raw, 200))
+	}
+	if !strings.EqualFold(u.Host, base.Host) {
+		return "", article.Errorf(article.EINVALID, "url %q is not on this site (%s)", clipText(raw, 200), base.Host)
+	}
+	prefix := strings.TrimRight(base.Path, "/")
+	rest, ok := strings.CutPrefix(u.Path, prefix)
+	if !ok {
+		return "", article.Errorf(article.ENOTFOUND, "no article at %s", clipText(raw, 200))
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	for _, p := range []string{"/a/", "/embed/"} {
+		if slug, ok := strings.CutPrefix(rest, p); ok && article.ValidSlug(slug) == nil {
+			return slug, nil
+		}
+	}
+	return "", article.Errorf(article.ENOTFOUND, "no article at %s", clipText(raw, 200))
+}
+
+// newOEmbed builds the response for the article. The width is maxwidth or
+// embed.DefaultWidth, whichever is smaller; the height is the card's exact
+// height at that width. If the card does not fit maxheight in its
+// layout, the compact layout is tried; if that does not fit either, the
+// answer is ENOTFOUND, as oEmbed has no status for "too small".
+func newOEmbed(s article.Summary, base, host string, req *oembedRequest) (*oembedResponse, error) {
+	opts := req.opts
+	width := embed.DefaultWidth
+	if req.maxWidth > 0 && req.maxWidth < width {
+		width = req.maxWidth
+		opts.Width = width
+	}
+	height := embed.Height(width, opts.Layout)
+	if req.maxHeight > 0 && height > req.maxHeight {
+		opts.Layout = embed.LayoutCompact
+		height = embed.Height(width, opts.Layout)
+		if height > req.maxHeight {
+			return nil, article.Errorf(article.ENOTFOUND, "no card fits in a maxheight of %d pixels; the smallest is %d", req.maxHeight, height)
+		}
+	}
+	resp := &oembedResponse{
+		Version:      "1.0",
+		Type:         "rich",
+		Title:        s.Title,
+		AuthorName:   s.Author,
+		ProviderName: host,
+		ProviderURL:  base + "/",
+		CacheAge:     oembedCacheAge,
+		HTML:         embed.Snippet(s, base, opts),
+		Width:        width,
+		Height:       height,
+	}
+	if s.Image != nil && imageOrigin(s.Image.Src) != "" {
+		resp.ThumbnailURL = s.Image.Src
+		resp.ThumbnailWidth, resp.ThumbnailHeight = embed.ImageBox(width, opts.Layout)
+	}
+	return resp, nil
+}
+
+// clipText shortens s to n bytes for an error message.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !isRuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
