@@ -21,10 +21,10 @@ import (
 // is time order, with every nanosecond kept.
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
 
-// Limits of a listing.
+// Limits of a listing (see article.ListFilter).
 const (
-	DefaultLimit = 20
-	MaxLimit     = 100
+	defaultLimit = 20
+	maxLimit     = 100
 )
 
 // maxSuffix bounds the search for a free slug in Import.
@@ -36,9 +36,9 @@ const summaryColumns = `slug, title, subtitle, author, site, url, published, upd
 // Get returns the article with the slug, or ENOTFOUND.
 func (db *DB) Get(ctx context.Context, slug string) (*article.Article, error) {
 	row := db.r.QueryRowContext(ctx, `SELECT `+summaryColumns+`, html FROM articles WHERE slug = ?`, slug)
-	var a article.Article
 	var s summaryRow
-	if err := row.Scan(append(s.dest(), &a.HTML)...); errors.Is(err, sql.ErrNoRows) {
+	var html article.SafeHTML // stored only after the sanitiser made it
+	if err := row.Scan(append(s.dest(), &html)...); errors.Is(err, sql.ErrNoRows) {
 		return nil, article.Errorf(article.ENOTFOUND, "article %q not found", slug)
 	} else if err != nil {
 		return nil, fmt.Errorf("store: get %q: %w", slug, err)
@@ -47,10 +47,11 @@ func (db *DB) Get(ctx context.Context, slug string) (*article.Article, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: get %q: %w", slug, err)
 	}
-	a.Slug, a.Title, a.Subtitle, a.Author, a.Site, a.URL = sum.Slug, sum.Title, sum.Subtitle, sum.Author, sum.Site, sum.URL
-	a.Published, a.Updated, a.Tags, a.Image, a.Excerpt = sum.Published, sum.Updated, sum.Tags, sum.Image, sum.Excerpt
-	a.Lang, a.Dir, a.WordCount, a.ReadingMinutes = sum.Lang, sum.Dir, sum.WordCount, sum.ReadingMinutes
-	return &a, nil
+	return &article.Article{
+		Slug: sum.Slug, Title: sum.Title, Subtitle: sum.Subtitle, Author: sum.Author, Site: sum.Site, URL: sum.URL,
+		Published: sum.Published, Updated: sum.Updated, Tags: sum.Tags, Image: sum.Image, Excerpt: sum.Excerpt,
+		HTML: html, Lang: sum.Lang, Dir: sum.Dir, WordCount: sum.WordCount, ReadingMinutes: sum.ReadingMinutes,
+	}, nil
 }
 
 // List returns a page of summaries, newest published first (ties broken by
@@ -61,10 +62,10 @@ func (db *DB) Get(ctx context.Context, slug string) (*article.Article, error) {
 func (db *DB) List(ctx context.Context, f article.ListFilter) (*article.Page, error) {
 	limit := f.Limit
 	if limit == 0 {
-		limit = DefaultLimit
+		limit = defaultLimit
 	}
-	if limit < 1 || limit > MaxLimit {
-		return nil, article.Errorf(article.EINVALID, "limit must be between 1 and %d, not %d", MaxLimit, f.Limit)
+	if limit < 1 || limit > maxLimit {
+		return nil, article.Errorf(article.EINVALID, "limit must be between 1 and %d, not %d", maxLimit, f.Limit)
 	}
 	var where []string
 	var args []any
