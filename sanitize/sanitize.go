@@ -83,7 +83,7 @@ type cleaner struct {
 	stack  []openElement
 	open   map[string]int // count of each name on stack
 	kept   int            // count of kept elements on stack
-	skip   []string       // open elements whose content is dropped
+	skip   dropped        // open elements whose content is dropped
 	sample *strings.Builder
 }
 
@@ -101,7 +101,7 @@ func clean(raw string, base *url.URL) (string, Report) {
 			c.partial(z.Raw())
 			break
 		}
-		if len(c.skip) > 0 {
+		if c.skip.active() {
 			c.skipping(z, tt)
 			continue
 		}
@@ -127,7 +127,7 @@ func clean(raw string, base *url.URL) (string, Report) {
 // partial reports a start tag cut off by the end of the input, which is
 // dropped (as a browser drops it).
 func (c *cleaner) partial(raw []byte) {
-	if len(raw) < 2 || raw[0] != '<' || !('a' <= raw[1]|0x20 && raw[1]|0x20 <= 'z') || len(c.skip) > 0 {
+	if len(raw) < 2 || raw[0] != '<' || !('a' <= raw[1]|0x20 && raw[1]|0x20 <= 'z') || c.skip.active() {
 		return
 	}
 	name := strings.ToLower(strings.FieldsFunc(string(raw[1:]), func(r rune) bool {
@@ -145,25 +145,47 @@ func (c *cleaner) skipping(z *html.Tokenizer, tt html.TokenType) {
 	case html.StartTagToken, html.SelfClosingTagToken:
 		name, _ := z.TagName()
 		if opensSkip(string(name), tt) {
-			c.skip = append(c.skip, string(name))
+			c.skip.push(string(name))
 		}
 	case html.EndTagToken:
 		name, _ := z.TagName()
-		if i := slices.Index(c.skip, string(name)); i >= 0 {
-			// Close the innermost open one of that name and all inside it.
-			i = len(c.skip) - 1 - slices.Index(reversed(c.skip), string(name))
-			c.skip = c.skip[:i]
-		}
-		if len(c.skip) == 0 {
+		c.skip.end(string(name))
+		if !c.skip.active() {
 			c.endSample()
 		}
 	}
 }
 
-func reversed(s []string) []string {
-	r := slices.Clone(s)
-	slices.Reverse(r)
-	return r
+// dropped tracks the open elements whose content is dropped.
+type dropped struct {
+	names []string
+	open  map[string]int
+}
+
+func (d *dropped) active() bool { return len(d.names) > 0 }
+
+func (d *dropped) push(name string) {
+	if d.open == nil {
+		d.open = map[string]int{}
+	}
+	d.names = append(d.names, name)
+	d.open[name]++
+}
+
+// end closes the innermost open element of that name and all inside it;
+// it ignores an end tag with no open element of its name.
+func (d *dropped) end(name string) {
+	if d.open[name] == 0 {
+		return
+	}
+	for {
+		n := d.names[len(d.names)-1]
+		d.names = d.names[:len(d.names)-1]
+		d.open[n]--
+		if n == name {
+			return
+		}
+	}
 }
 
 // opensSkip reports whether a start tag opens an element whose content is
@@ -193,7 +215,7 @@ func (c *cleaner) start(z *html.Tokenizer, tt html.TokenType) {
 		first := c.rep.add(KindElement, name, "", raw)
 		switch {
 		case opensSkip(name, tt):
-			c.skip = append(c.skip, name)
+			c.skip.push(name)
 			if first {
 				c.sample = &strings.Builder{}
 				c.sample.WriteString(raw)
@@ -485,7 +507,7 @@ type reporter struct {
 // add counts one removal and reports whether it is the first of its kind.
 func (r *reporter) add(kind, name, on, sample string) bool {
 	r.n++
-	name = clip(name, 40)
+	name = clip(strings.Map(visible, name), 40)
 	key := [3]string{kind, name, on}
 	if rm, ok := r.byKey[key]; ok {
 		rm.Count++
@@ -528,6 +550,15 @@ func (r *reporter) report() Report {
 		)
 	})
 	return rep
+}
+
+// visible replaces control characters and white space in a name with
+// U+FFFD, so that the name stays visible and on one line.
+func visible(r rune) rune {
+	if isControl(r) || unicode.IsSpace(r) {
+		return '\uFFFD'
+	}
+	return r
 }
 
 // clip makes s one line of plain text of at most n characters.

@@ -515,3 +515,49 @@ func checkScheme(tb testing.TB, in, out, key, val string) {
 		tb.Fatalf("HTML(%q)=%q has %s=%q", in, out, key, val)
 	}
 }
+
+// TestAdversarial runs inputs built to make a careless sanitiser slow or
+// deep: nesting beyond maxDepth, thousands of dropped elements, stray end
+// tags. Each must finish (the test's timeout guards that) and stay safe.
+func TestAdversarial(t *testing.T) {
+	const n = 20000
+	tests := []struct {
+		name, in string
+		check    func(t *testing.T, out string, rep Report)
+	}{
+		{"deep nesting", strings.Repeat("<div>", n) + "x", func(t *testing.T, out string, rep Report) {
+			if got := strings.Count(out, "<div>"); got != maxDepth {
+				t.Fatalf("output has %d divs, want %d", got, maxDepth)
+			}
+			if len(rep) != 1 || rep[0].Name != "div" || rep[0].Count != n-maxDepth {
+				t.Fatalf("report=%s, want div ×%d", jsonOf(rep), n-maxDepth)
+			}
+		}},
+		{"deep unknown nesting", strings.Repeat("<font>", n) + "x" + strings.Repeat("</font>", n), func(t *testing.T, out string, rep Report) {
+			if out != "x" {
+				t.Fatalf("output=%q, want %q", out, "x")
+			}
+		}},
+		{"dropped content nesting", "<svg>" + strings.Repeat("<math>", n) + strings.Repeat("</object>", n) + "<p>x</p>", func(t *testing.T, out string, rep Report) {
+			if out != "" {
+				t.Fatalf("output=%q, want nothing", out)
+			}
+		}},
+		{"stray end tags", strings.Repeat("<b>", 100) + strings.Repeat("</i></p></div>", n), func(t *testing.T, out string, rep Report) {
+			if want := strings.Repeat("<b>", 100) + strings.Repeat("</b>", 100); out != want {
+				t.Fatalf("output=%q, want %q", out[:min(len(out), 100)], want[:100])
+			}
+		}},
+		{"many list items", "<ul>" + strings.Repeat("<li>x", n), func(t *testing.T, out string, rep Report) {
+			if got := strings.Count(out, "</li>"); got != n {
+				t.Fatalf("output closes %d items, want %d", got, n)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, rep := checkSafe(t, tt.in, nil)
+			tt.check(t, string(out), rep)
+		})
+	}
+}

@@ -56,7 +56,7 @@ func textOf(s string, lines bool) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s) / 2)
-	var skip []string
+	var skip dropped
 	pre := 0
 	z := html.NewTokenizer(strings.NewReader(s))
 	sep := func(name string) {
@@ -79,7 +79,7 @@ func textOf(s string, lines bool) string {
 				return r
 			}, b.String())
 		case html.TextToken:
-			if len(skip) > 0 {
+			if skip.active() {
 				continue
 			}
 			t := string(z.Text())
@@ -91,9 +91,9 @@ func textOf(s string, lines bool) string {
 			n, _ := z.TagName()
 			name := string(n)
 			if opensSkip(name, tt) {
-				skip = append(skip, name)
+				skip.push(name)
 			}
-			if len(skip) > 0 {
+			if skip.active() {
 				continue
 			}
 			if name == "pre" && tt == html.StartTagToken {
@@ -103,14 +103,9 @@ func textOf(s string, lines bool) string {
 		case html.EndTagToken:
 			n, _ := z.TagName()
 			name := string(n)
-			if len(skip) > 0 {
-				for i := len(skip) - 1; i >= 0; i-- {
-					if skip[i] == name {
-						skip = skip[:i]
-						break
-					}
-				}
-				if len(skip) > 0 {
+			if skip.active() {
+				skip.end(name)
+				if skip.active() {
 					continue
 				}
 			}
