@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
@@ -21,8 +22,8 @@ import (
 	"github.com/andybalholm/brotli"
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
 
-	"folio/article"
 	ui "folio/app"
+	"folio/article"
 	"folio/embed"
 	"folio/web"
 )
@@ -115,8 +116,9 @@ type cardKey struct {
 }
 
 type cardEntry struct {
-	version uint64
-	page    *asset
+	storeVersion int64  // the store's write count when last checked; -1 for none
+	version      uint64 // summaryVersion of the article shown
+	page         *asset
 }
 
 // maxCachedCards bounds the card cache; the accent parameter alone has 16
@@ -172,6 +174,15 @@ func (c *cardServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.serveProblem(w, r, http.StatusNotFound, opts, "Article not found", "There is no article at this address.")
 		return
 	}
+	key := cardKey{slug, opts}
+	sv := storeVersion(r.Context(), c.store)
+	c.mu.RLock()
+	e, ok := c.cache[key]
+	c.mu.RUnlock()
+	if ok && sv >= 0 && e.storeVersion == sv {
+		e.page.serve(w, r, http.StatusOK)
+		return
+	}
 	a, err := c.store.Get(r.Context(), slug)
 	switch article.Code(err) {
 	case "":
@@ -184,20 +195,37 @@ func (c *cardServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s := a.Summary()
-	key, version := cardKey{slug, opts}, summaryVersion(&s)
-	c.mu.RLock()
-	e, ok := c.cache[key]
-	c.mu.RUnlock()
+	version := summaryVersion(&s)
 	if !ok || e.version != version {
-		e = cardEntry{version, c.render(&s, opts)}
-		c.mu.Lock()
-		if len(c.cache) >= maxCachedCards {
-			clear(c.cache)
-		}
-		c.cache[key] = e
-		c.mu.Unlock()
+		e = cardEntry{version: version, page: c.render(&s, opts)}
 	}
+	e.storeVersion = sv
+	c.mu.Lock()
+	if len(c.cache) >= maxCachedCards {
+		clear(c.cache)
+	}
+	c.cache[key] = e
+	c.mu.Unlock()
 	e.page.serve(w, r, http.StatusOK)
+}
+
+// versioner is implemented by stores that count their writes (store.DB):
+// a cache entry made at a count is fresh while the count stays the same,
+// so a hit needs no read of the article. The count lives in the database,
+// so writes by another process (folio import) are seen too.
+type versioner interface {
+	Version(ctx context.Context) (int64, error)
+}
+
+// storeVersion returns the store's write count, or -1 when the store does
+// not count its writes or the count cannot be read.
+func storeVersion(ctx context.Context, st article.Store) int64 {
+	if v, ok := st.(versioner); ok {
+		if n, err := v.Version(ctx); err == nil {
+			return n
+		}
+	}
+	return -1
 }
 
 // render builds the card page for the summary.

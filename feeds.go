@@ -32,9 +32,10 @@ const (
 )
 
 // feedServer serves the feeds. Building one reads every article's body, so
-// each format is cached with a fingerprint of the listing it was built
-// from; the listing is read on every request, the bodies only when it
-// changes.
+// each format is cached with the store's write count and a fingerprint of
+// the listing it was built from: the listing is read only when the count
+// moved (or, for a store that keeps none, on every request), the bodies
+// only when the listing changed.
 type feedServer struct {
 	store  article.Store
 	base   *url.URL
@@ -45,8 +46,9 @@ type feedServer struct {
 }
 
 type feedEntry struct {
-	version uint64
-	body    *asset
+	storeVersion int64  // the store's write count when last checked; -1 for none
+	version      uint64 // listVersion of the listing it was built from
+	body         *asset
 }
 
 func newFeedServer(st article.Store, base *url.URL, logger *slog.Logger) *feedServer {
@@ -55,15 +57,20 @@ func newFeedServer(st article.Store, base *url.URL, logger *slog.Logger) *feedSe
 
 func (f *feedServer) handler(kind feedKind) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sv := storeVersion(r.Context(), f.store)
+		f.mu.Lock()
+		e, ok := f.cache[kind]
+		f.mu.Unlock()
+		if ok && sv >= 0 && e.storeVersion == sv {
+			e.body.serve(w, r, http.StatusOK)
+			return
+		}
 		page, err := f.store.List(r.Context(), article.ListFilter{Limit: feedSize})
 		if err != nil {
 			writeError(w, r, f.logger, err)
 			return
 		}
 		version := listVersion(page.Articles)
-		f.mu.Lock()
-		e, ok := f.cache[kind]
-		f.mu.Unlock()
 		if !ok || e.version != version {
 			arts, err := f.articles(r.Context(), page.Articles)
 			if err != nil {
@@ -83,15 +90,16 @@ func (f *feedServer) handler(kind feedKind) http.Handler {
 				writeError(w, r, f.logger, err)
 				return
 			}
-			e = feedEntry{version, newAsset(body, http.Header{
+			e = feedEntry{version: version, body: newAsset(body, http.Header{
 				"Content-Type":                {ctype},
 				"Cache-Control":               {"public, max-age=300"},
 				"Access-Control-Allow-Origin": {"*"},
 			})}
-			f.mu.Lock()
-			f.cache[kind] = e
-			f.mu.Unlock()
 		}
+		e.storeVersion = sv
+		f.mu.Lock()
+		f.cache[kind] = e
+		f.mu.Unlock()
 		e.body.serve(w, r, http.StatusOK)
 	})
 }
