@@ -68,7 +68,7 @@ func TestReaderMeta(t *testing.T) {
 	}
 	oembed := "https://news.example/folio/oembed?format=json&url=" + url.QueryEscape(reader)
 	for k, want := range map[string]string{
-		"canonical ": reader,
+		"canonical ":                        reader,
 		"alternate application/json+oembed": oembed,
 		"alternate text/xml+oembed":         strings.Replace(oembed, "format=json", "format=xml", 1),
 	} {
