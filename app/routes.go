@@ -1,0 +1,43 @@
+// Package app is Folio's reader app: go-app v9 components for the home
+// list, the reader, the saved articles and the 404 page, plus the article
+// card that the embed reuses. The server prerenders them (the store is
+// reached through the hooks in hooks.go) and the WebAssembly bundle built
+// from ../wasm renders them again in the browser, where data comes from
+// the JSON API through the browser's fetch.
+//
+// The package imports article, go-app and the standard library only.
+package app
+
+import (
+	"sync"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+// ArticlePattern matches the path of an article page.
+const ArticlePattern = `^/a/[a-z0-9]+(-[a-z0-9]+)*$`
+
+var routesOnce sync.Once
+
+// Routes registers the app's pages with go-app. The WebAssembly entry point
+// and the server both call it; later calls do nothing. Every path that is
+// no page gets the 404 page (the server sends it with status 404).
+func Routes() {
+	routesOnce.Do(func() {
+		app.Route("/", &home{})
+		app.Route("/saved", &saved{})
+		app.RouteWithRegexp(ArticlePattern, &reader{})
+		app.RouteWithRegexp(`^/`, &notFound{}) // last: regexps are tried in order
+	})
+}
+
+// navs counts in-app navigations.
+var navs int
+
+// navigated reports whether the current navigation happens inside the app
+// rather than being the page load. Every page's OnNav calls it once.
+func navigated() bool {
+	n := navs
+	navs++
+	return n > 0
+}
