@@ -32,13 +32,14 @@ import (
 // looks hard-wrapped (no line longer than 100 characters) and one paragraph
 // per line otherwise; lines that start with "- ", "* " or "• " form a list.
 // Consecutive duplicate paragraphs, and paragraphs that repeat the title
-// (scrapers often save the headline again), are dropped. Scraper residue at the end of a paragraph
-// (after its final punctuation: fragments of URL-encoded paths such as
-// "d693%2fthumb%2f00001", with any hex chunks before them) is removed.
+// (scrapers often save the headline again), are dropped. Scraper residue at
+// the end of a paragraph (after its final punctuation: fragments of
+// URL-encoded paths such as "d693%2fthumb%2f00001", with any hex chunks
+// before them) is removed.
 //
-// The text has no image URL, so the Draft's Image, when there is a caption
-// or credit, has an empty Src; Article then shows the caption and credit as
-// the body's leading figure caption.
+// Plain text names no image URL, so when there is a caption or credit the
+// Draft's Image carries them with an empty Src, and so does the article:
+// readers show the caption and credit without a picture.
 func Text(src []byte) (*Draft, error) {
 	src, err := checkInput(src)
 	if err != nil {

@@ -221,9 +221,6 @@ func jsonError(data []byte, where string, err error) error {
 			field = "value"
 		}
 		return article.Errorf(article.EINVALID, "json: %s%s must be %s, not a JSON %s", where, field, typeName(typ.Type.String()), typ.Value)
-	case strings.Contains(err.Error(), "unexpected end of JSON input"):
-		line, col := position(data, int64(len(data)))
-		return article.Errorf(article.EINVALID, "json: %snot valid JSON: it ends too early, at line %d, column %d", where, line, col)
 	}
 	return article.Errorf(article.EINVALID, "json: %snot valid JSON: %s", where, strings.TrimPrefix(err.Error(), "json: "))
 }
