@@ -168,7 +168,6 @@ func (r *reader) setPage(ctx app.Context) {
 		desc = a.Subtitle
 	}
 	p.SetDescription(attr(desc))
-	p.SetAuthor(attr(a.Author))
 	if a.Image != nil && a.Image.Src != "" {
 		p.SetImage(safeURL(a.Image.Src))
 	}

@@ -1,0 +1,242 @@
+package app
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"folio/article"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+	"golang.org/x/net/html"
+)
+
+// hostile is text that breaks out of an attribute or an element if it is
+// printed without escaping.
+const hostile = `x" onmouseover="window.pwned=1" '><script>window.pwned=2</script><img src=x onerror="window.pwned=3">\`
+
+func hostileSummary() article.Summary {
+	return article.Summary{
+		Slug:           "hostile",
+		Title:          "Title " + hostile,
+		Subtitle:       "Subtitle " + hostile,
+		Author:         "Author " + hostile,
+		Site:           "Site " + hostile,
+		Published:      time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		Tags:           []string{"tag " + hostile, "<b>bold</b>"},
+		Image:          &article.Image{Src: `https://img.example/a.png?"onerror="window.pwned=4`, Alt: "Alt " + hostile, Caption: "Caption " + hostile, Credit: "Credit " + hostile},
+		Excerpt:        "Excerpt " + hostile,
+		Lang:           "en",
+		ReadingMinutes: 3,
+	}
+}
+
+// parse parses rendered HTML, fails on any script element or event
+// handler attribute, and returns the elements by tag name.
+func parse(t *testing.T, s string) map[string][]*html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	els := map[string][]*html.Node{}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			els[n.Data] = append(els[n.Data], n)
+			for _, a := range n.Attr {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+					t.Errorf("<%s> has the event handler %s=%q", n.Data, a.Key, a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return els
+}
+
+func attrOf(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+func TestCardHostile(t *testing.T) {
+	s := hostileSummary()
+	out := app.HTMLString(NewCard(s))
+	els := parse(t, out)
+	if n := len(els["script"]); n != 0 {
+		t.Fatalf("%d script elements in the card:\n%s", n, out)
+	}
+	if n := len(els["a"]); n != 1 {
+		t.Fatalf("%d links in the card, want 1:\n%s", n, out)
+	}
+	if href, _ := attrOf(els["a"][0], "href"); href != "/a/hostile" {
+		t.Fatalf("href=%q, want %q", href, "/a/hostile")
+	}
+	if got := text(els["a"][0]); got != s.Title {
+		t.Fatalf("link text=%q, want %q", got, s.Title)
+	}
+	if len(els["img"]) != 1 {
+		t.Fatalf("%d images, want 1:\n%s", len(els["img"]), out)
+	}
+	img := els["img"][0]
+	if alt, _ := attrOf(img, "alt"); alt != s.Image.Alt {
+		t.Fatalf("alt=%q, want %q", alt, s.Image.Alt)
+	}
+	if src, _ := attrOf(img, "src"); src != "https://img.example/a.png?%22onerror=%22window.pwned=4" {
+		t.Fatalf("src=%q", src)
+	}
+	if l, _ := attrOf(img, "loading"); l != "lazy" {
+		t.Fatalf("loading=%q, want lazy", l)
+	}
+	for _, want := range []string{s.Author, s.Site, s.Excerpt, s.Tags[0], s.Tags[1], "3 min read", "2 January 2026"} {
+		if !strings.Contains(text(els["article"][0]), want) {
+			t.Errorf("card text lacks %q", want)
+		}
+	}
+}
+
+func TestCardEmbedOptions(t *testing.T) {
+	s := hostileSummary()
+	out := app.HTMLString(NewCard(s).Base("https://news.example/").Target("_blank").Level(3).Eager(true).Class(`dark" onclick="x`))
+	els := parse(t, out)
+	a := els["a"][0]
+	if href, _ := attrOf(a, "href"); href != "https://news.example/a/hostile" {
+		t.Fatalf("href=%q", href)
+	}
+	if target, _ := attrOf(a, "target"); target != "_blank" {
+		t.Fatalf("target=%q", target)
+	}
+	if rel, _ := attrOf(a, "rel"); rel != "noopener" {
+		t.Fatalf("rel=%q, want noopener", rel)
+	}
+	if len(els["h3"]) != 1 {
+		t.Fatalf("no h3 title:\n%s", out)
+	}
+	if _, lazy := attrOf(els["img"][0], "loading"); lazy {
+		t.Fatal("eager card has a lazy image")
+	}
+	if class, _ := attrOf(els["article"][0], "class"); !strings.Contains(class, `dark" onclick="x`) {
+		t.Fatalf("class=%q", class)
+	}
+}
+
+func TestReaderHostile(t *testing.T) {
+	s := hostileSummary()
+	a := &article.Article{
+		Slug: s.Slug, Title: s.Title, Subtitle: s.Subtitle, Author: s.Author, Site: s.Site,
+		URL: `https://source.example/post?"x=1`, Published: s.Published, Updated: s.Published,
+		Tags: s.Tags, Image: s.Image, Excerpt: s.Excerpt, Lang: "ar", Dir: "rtl",
+		HTML:           article.SafeHTML("<p>Body text.</p><p>Second paragraph.</p>"),
+		ReadingMinutes: 2,
+	}
+	out := app.HTMLString(&reader{art: a, status: ready, slug: a.Slug})
+	els := parse(t, out)
+	for _, sc := range els["script"] {
+		if typ, _ := attrOf(sc, "type"); typ != "application/json" {
+			t.Errorf("script of type %q in the reader", typ)
+		}
+	}
+	if n := len(els["h1"]); n != 1 || text(els["h1"][0]) != a.Title {
+		t.Fatalf("h1: %d elements, want one saying %q", n, a.Title)
+	}
+	art := els["article"][0]
+	if lang, _ := attrOf(art, "lang"); lang != "ar" {
+		t.Fatalf("article lang=%q, want ar", lang)
+	}
+	if dir, _ := attrOf(art, "dir"); dir != "rtl" {
+		t.Fatalf("article dir=%q, want rtl", dir)
+	}
+	var body *html.Node
+	for _, d := range els["div"] {
+		if c, _ := attrOf(d, "class"); c == "article-body" {
+			body = d
+		}
+	}
+	if body == nil || !strings.Contains(text(body), "Second paragraph.") {
+		t.Fatalf("the body is not in one div.article-body:\n%s", out)
+	}
+	if alt, _ := attrOf(els["img"][1], "alt"); alt != a.Image.Alt {
+		t.Fatalf("lead image alt=%q, want %q", alt, a.Image.Alt)
+	}
+	for _, want := range []string{a.Author, a.Subtitle, a.Image.Caption, a.Image.Credit} {
+		if !strings.Contains(text(art), want) {
+			t.Errorf("reader lacks %q", want)
+		}
+	}
+	if _, ok := attrOf(els["progress"][0], "aria-label"); !ok {
+		t.Error("the progress bar has no accessible name")
+	}
+}
+
+func TestReaderStateScript(t *testing.T) {
+	a := &article.Article{
+		Slug: "s", Title: "</script><script>window.pwned=1</script>", Published: time.Unix(0, 0).UTC(),
+		HTML: article.SafeHTML(`<p>a &lt;/script&gt;</p>`),
+	}
+	out := app.HTMLString(&reader{art: a, status: ready, slug: a.Slug})
+	const open = `<script type="application/json" id="folio-state">`
+	i := strings.Index(out, open)
+	if i < 0 {
+		t.Fatalf("no state script:\n%s", out)
+	}
+	rest := out[i+len(open):]
+	data := rest[:strings.Index(rest, "</script>")]
+	var s pageState
+	if err := json.Unmarshal([]byte(data), &s); err != nil {
+		t.Fatalf("the state script ends early: %v\n%s", err, data)
+	}
+	if s.Page != "reader" || s.Key != "s" || s.Article == nil || s.Article.Title != a.Title || s.Article.HTML != a.HTML {
+		t.Fatalf("state=%+v, want the article", s)
+	}
+}
+
+func TestPageStatus(t *testing.T) {
+	tests := []struct {
+		name string
+		ui   app.UI
+		want string
+	}{
+		{"reader", &reader{art: &article.Article{Slug: "s", Title: "T"}, status: ready}, `data-status="200"`},
+		{"reader not found", &reader{notFound: true, slug: "s"}, `data-status="404"`},
+		{"reader failed", &reader{status: failed, err: "x"}, `data-status="500"`},
+		{"home", &home{status: ready}, `data-status="200"`},
+		{"home bad cursor", &home{status: failed, errCode: article.EINVALID}, `data-status="400"`},
+		{"not found", &notFound{path: "/x"}, `data-status="404"`},
+		{"saved", &saved{}, `data-status="200"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := app.HTMLString(tt.ui)
+			if !strings.Contains(out, tt.want) {
+				t.Fatalf("%s lacks %s:\n%s", tt.name, tt.want, out)
+			}
+			if n := strings.Count(out, "<h1"); n != 1 {
+				t.Fatalf("%s has %d h1 elements, want 1", tt.name, n)
+			}
+		})
+	}
+}
