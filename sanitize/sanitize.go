@@ -11,6 +11,28 @@
 // tags. Then the one bluemonday policy, built from the same table, cleans
 // that output again and is what the caller gets. Tests check that the
 // second step changes nothing, so the report is complete.
+//
+// Policy, in short (policy.go has the table):
+//   - Text structure is kept: paragraphs, headings, lists, quotes, code,
+//     tables, figures, images, picture/source, links, phrasing elements,
+//     details/summary and plain div/span/section-like wrappers. Other
+//     elements lose their tags but keep their text; script, style,
+//     template, noscript, iframe, object, svg, math, forms, media, head
+//     and the like are dropped with their content.
+//   - No style, no event handlers, no data-* attributes; class only as one
+//     language-* on pre and code; id kept with the prefix "user-content-"
+//     (and #fragment links follow it), so an article cannot clobber the
+//     page's ids or globals.
+//   - URLs: http and https, plus mailto for links; relative URLs are
+//     resolved against the base (kept relative without one); a
+//     protocol-relative URL gets the base's scheme, or https. Every other
+//     scheme, data: included, is refused.
+//   - Links with a host get rel="noopener noreferrer nofollow" and
+//     target="_blank" (the reader and the embed are not the article's
+//     site); images get loading="lazy" decoding="async". These replace
+//     any value in the input and are never reported as removals.
+//   - Tags come out balanced and closed the way a browser would close them,
+//     nested at most 256 deep; comments are dropped and reported.
 package sanitize
 
 import (
