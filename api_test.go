@@ -78,3 +78,32 @@ func TestRecoverGivesJSON500(t *testing.T) {
 		t.Fatalf("panic: %d %s", rec.Code, rec.Body)
 	}
 }
+
+func TestRateLimit(t *testing.T) {
+	h, st := newTestHandler(t, &config{DB: ":memory:", Token: "tok", MaxBody: 1 << 20, BaseURL: "http://example.test", RateLimit: 6})
+	defer st.Close()
+	body := `{"html":"<p>hi</p>"}`
+	ct := map[string]string{"Content-Type": "application/json"}
+	if rec := serve(h, "POST", "/api/sanitize", body, ct); rec.Code != 200 {
+		t.Fatalf("first: %d %s", rec.Code, rec.Body)
+	}
+	rec := serve(h, "POST", "/api/sanitize", body, ct)
+	if rec.Code != 429 || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "too many requests") {
+		t.Fatalf("second: %d %v %s, want 429 with Retry-After", rec.Code, rec.Header(), rec.Body)
+	}
+	// Reads are never limited.
+	for range 10 {
+		if rec := serve(h, "GET", "/api/articles", "", nil); rec.Code != 200 {
+			t.Fatalf("read: %d", rec.Code)
+		}
+	}
+	// Another client has its own budget.
+	req := httptest.NewRequest("POST", "/api/sanitize", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.RemoteAddr = "192.0.2.7:1234"
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("other client: %d", rec.Code)
+	}
+}

@@ -38,6 +38,8 @@ func statusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case article.EUNSUPPORTED:
 		return http.StatusUnsupportedMediaType
+	case article.ETOOMANY:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }

@@ -27,7 +27,15 @@ func newServer(cfg *config, st article.Store, logger *slog.Logger, now func() ti
 
 // addRoutes maps the entire HTTP surface on one screen.
 func addRoutes(mux *http.ServeMux, cfg *config, st article.Store, logger *slog.Logger, now func() time.Time, pages http.Handler) {
-	write := func(h http.Handler) http.Handler { return requireToken(cfg.Token, logger, h) }
+	// Writes and the sanitiser share one budget per client address; the
+	// token is checked first so a wrong token cannot drain a client's budget.
+	var lim *clientLimiter
+	if cfg.RateLimit > 0 {
+		lim = newClientLimiter(cfg.RateLimit, max(1, int(cfg.RateLimit/6)))
+	}
+	write := func(h http.Handler) http.Handler {
+		return requireToken(cfg.Token, logger, withRateLimit(lim, logger, h))
+	}
 	limit := cfg.MaxBody
 
 	mux.Handle("GET /api/articles", handleArticleList(st, logger))
@@ -35,7 +43,7 @@ func addRoutes(mux *http.ServeMux, cfg *config, st article.Store, logger *slog.L
 	mux.Handle("POST /api/articles", write(handleArticleCreate(st, logger, limit, now)))
 	mux.Handle("PUT /api/articles/{slug}", write(handleArticleUpdate(st, logger, limit, now)))
 	mux.Handle("DELETE /api/articles/{slug}", write(handleArticleDelete(st, logger)))
-	mux.Handle("POST /api/sanitize", handleSanitize(logger, limit))
+	mux.Handle("POST /api/sanitize", withRateLimit(lim, logger, handleSanitize(logger, limit)))
 	mux.Handle("/api/", handleAPINotFound(logger))
 	mux.Handle("GET /healthz", handleHealthz(st, logger))
 	base, _ := url.Parse(cfg.BaseURL) // newServer has checked it

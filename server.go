@@ -78,6 +78,7 @@ type config struct {
 	BaseURL        string
 	FrameAncestors string
 	MaxBody        int64
+	RateLimit      float64 // requests a minute per client on writes and /api/sanitize; 0 turns it off
 	Samples        bool
 }
 
@@ -120,6 +121,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public base URL for absolute links (og, oEmbed, feeds, snippets); default http://ADDR")
 	fs.StringVar(&cfg.FrameAncestors, "frame-ancestors", "*", "sites allowed to frame embeds (CSP frame-ancestors source list)")
 	fs.Int64Var(&cfg.MaxBody, "max-body", 2<<20, "largest request body in bytes")
+	fs.Float64Var(&cfg.RateLimit, "rate-limit", 120, "writes and sanitise requests a minute per client address (bursts of a sixth of it); 0 turns the limit off")
 	fs.BoolVar(&cfg.Samples, "samples", true, "load the bundled sample articles into an empty database")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: folio serve [flags]\n\nFlags (each also read from FOLIO_<NAME>, e.g. FOLIO_BASE_URL):")

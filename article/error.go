@@ -14,6 +14,7 @@ const (
 	EUNSUPPORTED = "unsupported"  // 415
 	EUNAUTH      = "unauthorized" // 401
 	EFORBIDDEN   = "forbidden"    // 403
+	ETOOMANY     = "too_many"     // 429
 	EINTERNAL    = "internal"     // 500
 )
 
