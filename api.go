@@ -42,7 +42,7 @@ func (in *articleInput) draft() *draft.Draft {
 	}
 }
 
-func handleArticleList(st article.Store, logger *slog.Logger) http.Handler {
+func handleArticleList(st article.Store, cache *responseCache, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		f := article.ListFilter{Cursor: q.Get("cursor"), Tag: q.Get("tag"), Query: q.Get("q")}
@@ -54,26 +54,33 @@ func handleArticleList(st article.Store, logger *slog.Logger) http.Handler {
 			}
 			f.Limit = n
 		}
-		page, err := st.List(r.Context(), f)
+		key := "list\x00" + f.Cursor + "\x00" + f.Tag + "\x00" + f.Query + "\x00" + strconv.Itoa(f.Limit)
+		res, err := cache.get(r.Context(), key, func() (any, error) {
+			page, err := st.List(r.Context(), f)
+			if err == nil && page.Articles == nil {
+				page.Articles = []article.Summary{}
+			}
+			return page, err
+		})
 		if err != nil {
 			writeError(w, r, logger, err)
 			return
 		}
-		if page.Articles == nil {
-			page.Articles = []article.Summary{}
-		}
-		writeJSON(w, http.StatusOK, page)
+		res.serve(w, r, http.StatusOK)
 	})
 }
 
-func handleArticleGet(st article.Store, logger *slog.Logger) http.Handler {
+func handleArticleGet(st article.Store, cache *responseCache, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a, err := getBySlug(r.Context(), st, r.PathValue("slug"))
+		slug := r.PathValue("slug")
+		res, err := cache.get(r.Context(), "article\x00"+slug, func() (any, error) {
+			return getBySlug(r.Context(), st, slug)
+		})
 		if err != nil {
 			writeError(w, r, logger, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, a)
+		res.serve(w, r, http.StatusOK)
 	})
 }
 

@@ -107,3 +107,33 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("other client: %d", rec.Code)
 	}
 }
+
+func TestReadCaching(t *testing.T) {
+	h, st := newTestHandler(t, &config{DB: ":memory:", Token: "tok", MaxBody: 1 << 20, BaseURL: "http://example.test"})
+	defer st.Close()
+	auth := map[string]string{"Content-Type": "application/json", "Authorization": "Bearer tok"}
+	if rec := serve(h, "POST", "/api/articles", `{"title":"Cached","html":"<p>one</p>"}`, auth); rec.Code != 201 {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	}
+	for _, path := range []string{"/api/articles/cached", "/api/articles?limit=5"} {
+		rec := serve(h, "GET", path, "", nil)
+		etag := rec.Header().Get("ETag")
+		if rec.Code != 200 || etag == "" || !strings.Contains(rec.Header().Get("Cache-Control"), "stale-while-revalidate") {
+			t.Fatalf("%s: %d %v", path, rec.Code, rec.Header())
+		}
+		if rec := serve(h, "GET", path, "", map[string]string{"If-None-Match": etag}); rec.Code != 304 {
+			t.Fatalf("%s with If-None-Match: %d, want 304", path, rec.Code)
+		}
+		if rec := serve(h, "GET", path, "", map[string]string{"Accept-Encoding": "gzip, br"}); rec.Header().Get("Content-Encoding") != "br" {
+			t.Fatalf("%s: Content-Encoding=%q, want br", path, rec.Header().Get("Content-Encoding"))
+		}
+		// A write changes the ETag of every response that shows the article.
+		if rec := serve(h, "PUT", "/api/articles/cached", `{"title":"Cached","html":"<p>two `+path+`</p>"}`, auth); rec.Code != 200 {
+			t.Fatalf("update: %d %s", rec.Code, rec.Body)
+		}
+		rec = serve(h, "GET", path, "", map[string]string{"If-None-Match": etag})
+		if rec.Code != 200 || rec.Header().Get("ETag") == etag {
+			t.Fatalf("%s after a write: %d, ETag %q unchanged", path, rec.Code, etag)
+		}
+	}
+}

@@ -38,8 +38,9 @@ func addRoutes(mux *http.ServeMux, cfg *config, st article.Store, logger *slog.L
 	}
 	limit := cfg.MaxBody
 
-	mux.Handle("GET /api/articles", handleArticleList(st, logger))
-	mux.Handle("GET /api/articles/{slug}", handleArticleGet(st, logger))
+	cache := newResponseCache(st)
+	mux.Handle("GET /api/articles", handleArticleList(st, cache, logger))
+	mux.Handle("GET /api/articles/{slug}", handleArticleGet(st, cache, logger))
 	mux.Handle("POST /api/articles", write(handleArticleCreate(st, logger, limit, now)))
 	mux.Handle("PUT /api/articles/{slug}", write(handleArticleUpdate(st, logger, limit, now)))
 	mux.Handle("DELETE /api/articles/{slug}", write(handleArticleDelete(st, logger)))

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+
+	"folio/article"
+)
+
+// apiCacheControl lets browsers and CDNs keep API reads briefly and serve
+// them stale while they revalidate with the ETag.
+const apiCacheControl = "public, max-age=10, stale-while-revalidate=60"
+
+// maxCachedResponses bounds a responseCache; past it the cache starts over.
+const maxCachedResponses = 2048
+
+// responseCache keeps encoded API responses (JSON, gzip, brotli, ETag)
+// keyed by request and tagged with the store's write count, so a read
+// between two writes costs one counter lookup and no JSON encoding. Any
+// write, by this process or another (folio import), changes the count
+// and so retires every entry.
+type responseCache struct {
+	st article.Store
+	mu sync.Mutex
+	m  map[string]cachedResponse
+}
+
+type cachedResponse struct {
+	version int64
+	asset   *asset
+}
+
+func newResponseCache(st article.Store) *responseCache {
+	return &responseCache{st: st, m: map[string]cachedResponse{}}
+}
+
+// get returns the asset for key, building it from load's value when the
+// cache has none for the store's current version. Errors are not cached.
+func (c *responseCache) get(ctx context.Context, key string, load func() (any, error)) (*asset, error) {
+	v := storeVersion(ctx, c.st)
+	if v >= 0 {
+		c.mu.Lock()
+		e, ok := c.m[key]
+		c.mu.Unlock()
+		if ok && e.version == v {
+			return e.asset, nil
+		}
+	}
+	val, err := load()
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(val)
+	if err != nil {
+		return nil, err
+	}
+	a := newAsset(append(b, '\n'), http.Header{
+		"Content-Type":  {"application/json; charset=utf-8"},
+		"Cache-Control": {apiCacheControl},
+	})
+	if v >= 0 {
+		c.mu.Lock()
+		if len(c.m) >= maxCachedResponses {
+			clear(c.m)
+		}
+		c.m[key] = cachedResponse{v, a}
+		c.mu.Unlock()
+	}
+	return a, nil
+}
