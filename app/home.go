@@ -96,6 +96,8 @@ type home struct {
 	errCode  string
 	offline  bool
 
+	entered  bool // OnNav ran since the page was mounted
+
 	moreBusy bool
 	moreErr  string
 	focusAt  int // index of the first card to focus after "more"
@@ -164,6 +166,10 @@ func (h *home) OnDismount() {
 
 // OnNav loads the list the URL asks for, unless it is already there.
 func (h *home) OnNav(ctx app.Context) {
+	// Coming from another page, focus moves to the main landmark as on a
+	// page load; a search or a tag change keeps the focus where it is.
+	arrived := navigated() && !h.entered
+	h.entered = true
 	h.query = queryFromURL(ctx.Page().URL())
 	h.setPage(ctx)
 	if h.loaded == h.query.encode() && h.status == ready {
@@ -185,8 +191,9 @@ func (h *home) OnNav(ctx app.Context) {
 				return
 			}
 			h.articles, h.next, h.status, h.loaded = p.Articles, p.Next, ready, lq.encode()
-			if app.IsClient {
-				app.Window().Call("scrollTo", 0, 0)
+			app.Window().Call("scrollTo", 0, 0)
+			if arrived {
+				ctx.Defer(focusMain)
 			}
 		})
 	})

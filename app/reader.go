@@ -322,7 +322,7 @@ func (r *reader) Render() app.UI {
 	case r.notFound:
 		return shell("reader", 404, notFoundContent("/a/"+r.slug)...)
 	case r.status == loading:
-		return shell("reader", 200, app.P().Class("notice").Aria("busy", "true").Text("Loading the article…"))
+		return shell("reader", 200, app.H1().Class("page-title").Aria("busy", "true").Text("Loading the article…"))
 	case r.status == failed || r.art == nil:
 		return shell("reader", 500, r.failure()...)
 	}

@@ -400,4 +400,3 @@ func call[P, R any](tb *tab, cmd cdp.Command[P, R], params P) R {
 	}
 	return r
 }
-
