@@ -96,7 +96,7 @@ type home struct {
 	errCode  string
 	offline  bool
 
-	entered  bool // OnNav ran since the page was mounted
+	entered bool // OnNav ran since the page was mounted
 
 	moreBusy bool
 	moreErr  string
