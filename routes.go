@@ -45,6 +45,7 @@ func addRoutes(mux *http.ServeMux, cfg *config, st article.Store, logger *slog.L
 	mux.Handle("PUT /api/articles/{slug}", write(handleArticleUpdate(st, logger, limit, now)))
 	mux.Handle("DELETE /api/articles/{slug}", write(handleArticleDelete(st, logger)))
 	mux.Handle("POST /api/sanitize", withRateLimit(lim, logger, handleSanitize(logger, limit)))
+	mux.Handle("POST /api/extract", withRateLimit(lim, logger, handleExtract(cfg.ExtractAllow, logger, limit)))
 	mux.Handle("/api/", handleAPINotFound(logger))
 	mux.Handle("GET /healthz", handleHealthz(st, logger))
 	base, _ := url.Parse(cfg.BaseURL) // newServer has checked it

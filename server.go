@@ -80,6 +80,7 @@ type config struct {
 	MaxBody        int64
 	RateLimit      float64 // requests a minute per client on writes and /api/sanitize; 0 turns it off
 	Samples        bool
+	ExtractAllow   hostList // private hosts POST /api/extract may fetch (extract.go)
 }
 
 // envFlag sets a flag's default from its FOLIO_* environment variable.
@@ -123,6 +124,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.Int64Var(&cfg.MaxBody, "max-body", 2<<20, "largest request body in bytes")
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", 120, "writes and sanitise requests a minute per client address (bursts of a sixth of it); 0 turns the limit off")
 	fs.BoolVar(&cfg.Samples, "samples", true, "load the bundled sample articles into an empty database")
+	fs.Var(&cfg.ExtractAllow, "extract-allow", "private hosts /api/extract may fetch: comma-separated host names or host:port pairs, matched exactly (every other host must be public)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: folio serve [flags]\n\nFlags (each also read from FOLIO_<NAME>, e.g. FOLIO_BASE_URL):")
 		fs.PrintDefaults()
