@@ -10,37 +10,9 @@ import (
 
 	"folio/article"
 	"folio/draft"
+	"folio/importer"
 	"folio/sanitize"
 )
-
-// articleInput is the body of a create or update: the article JSON, whose
-// html is untrusted and is sanitised like any other source.
-type articleInput struct {
-	Slug           string         `json:"slug"`
-	Title          string         `json:"title"`
-	Subtitle       string         `json:"subtitle"`
-	Author         string         `json:"author"`
-	Site           string         `json:"site"`
-	URL            string         `json:"url"`
-	Published      time.Time      `json:"published"`
-	Updated        time.Time      `json:"updated"`
-	Tags           []string       `json:"tags"`
-	Image          *article.Image `json:"image"`
-	Excerpt        string         `json:"excerpt"`
-	HTML           string         `json:"html"`
-	Lang           string         `json:"lang"`
-	Dir            string         `json:"dir"`
-	WordCount      int            `json:"word_count"`      // ignored: computed
-	ReadingMinutes int            `json:"reading_minutes"` // ignored: computed
-}
-
-func (in *articleInput) draft() *draft.Draft {
-	return &draft.Draft{
-		Slug: in.Slug, Title: in.Title, Subtitle: in.Subtitle, Author: in.Author, Site: in.Site,
-		URL: in.URL, Published: in.Published, Updated: in.Updated, Tags: in.Tags, Image: in.Image,
-		Excerpt: in.Excerpt, Body: in.HTML, Lang: in.Lang, Dir: in.Dir,
-	}
-}
 
 func handleArticleList(st article.Store, cache *responseCache, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -84,6 +56,16 @@ func handleArticleGet(st article.Store, cache *responseCache, logger *slog.Logge
 	})
 }
 
+// decodeArticle reads a create or update body: the article JSON, whose
+// html is untrusted and goes through the pipeline like any other source.
+func decodeArticle(w http.ResponseWriter, r *http.Request, limit int64) (*draft.Draft, error) {
+	body, err := readJSONBody(w, r, limit)
+	if err != nil {
+		return nil, err
+	}
+	return importer.DecodeArticle(body)
+}
+
 // getBySlug checks the slug's shape before asking the store, so a bad
 // slug is a clear 400 rather than a 404.
 func getBySlug(ctx context.Context, st article.Store, slug string) (*article.Article, error) {
@@ -95,12 +77,12 @@ func getBySlug(ctx context.Context, st article.Store, slug string) (*article.Art
 
 func handleArticleCreate(st article.Store, logger *slog.Logger, limit int64, now func() time.Time) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var in articleInput
-		if err := decodeJSON(w, r, limit, &in); err != nil {
+		d, err := decodeArticle(w, r, limit)
+		if err != nil {
 			writeError(w, r, logger, err)
 			return
 		}
-		a, _, err := in.draft().Article(now())
+		a, _, err := d.Article(now())
 		if err != nil {
 			writeError(w, r, logger, err)
 			return
@@ -122,22 +104,22 @@ func handleArticleUpdate(st article.Store, logger *slog.Logger, limit int64, now
 			writeError(w, r, logger, err)
 			return
 		}
-		var in articleInput
-		if err := decodeJSON(w, r, limit, &in); err != nil {
+		d, err := decodeArticle(w, r, limit)
+		if err != nil {
 			writeError(w, r, logger, err)
 			return
 		}
-		if in.Slug == "" {
-			in.Slug = slug
+		if d.Slug == "" {
+			d.Slug = slug
 		}
-		if in.Published.IsZero() {
-			in.Published = old.Published
+		if d.Published.IsZero() {
+			d.Published = old.Published
 		}
 		t := now()
-		if in.Updated.IsZero() {
-			in.Updated = t
+		if d.Updated.IsZero() {
+			d.Updated = t
 		}
-		a, _, err := in.draft().Article(t)
+		a, _, err := d.Article(t)
 		if err != nil {
 			writeError(w, r, logger, err)
 			return

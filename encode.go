@@ -70,20 +70,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // content type, at most limit bytes, valid UTF-8, no unknown fields and a
 // single value, and says which rule the body broke.
 func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-		return article.Errorf(article.EUNSUPPORTED, "send the body as Content-Type: application/json")
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, err := readJSONBody(w, r, limit)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return article.Errorf(article.ETOOLARGE, "request body is larger than %d bytes", limit)
-		}
-		return article.Errorf(article.EINVALID, "reading the request body: %v", err)
-	}
-	if !utf8.Valid(body) {
-		return article.Errorf(article.EINVALID, "request body is not valid UTF-8")
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -94,6 +83,27 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 		return article.Errorf(article.EINVALID, "malformed JSON: more than one value in the body")
 	}
 	return nil
+}
+
+// readJSONBody returns a request body that is declared as JSON, at most
+// limit bytes long and valid UTF-8, or an error saying which it is not.
+func readJSONBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return nil, article.Errorf(article.EUNSUPPORTED, "send the body as Content-Type: application/json")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, article.Errorf(article.ETOOLARGE, "request body is larger than %d bytes", limit)
+		}
+		return nil, article.Errorf(article.EINVALID, "reading the request body: %v", err)
+	}
+	if !utf8.Valid(body) {
+		return nil, article.Errorf(article.EINVALID, "request body is not valid UTF-8")
+	}
+	return body, nil
 }
 
 func jsonErrorText(err error) string {

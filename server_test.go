@@ -198,7 +198,7 @@ func TestBadInput(t *testing.T) {
 		msg                             string
 	}{
 		{"NoToken", "POST", "/api/articles", "application/json", `{"title":"x"}`, false, 401, "API token"},
-		{"MalformedJSON", "POST", "/api/articles", "application/json", `{"title":`, true, 400, "malformed JSON"},
+		{"MalformedJSON", "POST", "/api/articles", "application/json", `{"title":`, true, 400, "not valid JSON at line 1"},
 		{"WrongContentType", "POST", "/api/articles", "text/plain", `{"title":"x"}`, true, 415, "application/json"},
 		{"Oversized", "POST", "/api/articles", "application/json", big, true, 413, "larger than"},
 		{"InvalidUTF8", "POST", "/api/articles", "application/json", "{\"title\":\"\xff\xfe\"}", true, 400, "UTF-8"},
@@ -207,7 +207,7 @@ func TestBadInput(t *testing.T) {
 		{"UnknownField", "POST", "/api/articles", "application/json", `{"title":"x","colour":"red"}`, true, 400, "colour"},
 		{"BadURL", "POST", "/api/articles", "application/json", `{"title":"x","url":"javascript:alert(1)"}`, true, 400, "url"},
 		{"LongTitle", "POST", "/api/articles", "application/json", `{"title":"` + strings.Repeat("t", 301) + `"}`, true, 400, "300"},
-		{"TwoValues", "POST", "/api/articles", "application/json", `{"title":"x"}{"title":"y"}`, true, 400, "more than one"},
+		{"TwoValues", "POST", "/api/articles", "application/json", `{"title":"x"}{"title":"y"}`, true, 400, "after top-level value"},
 		{"WrongType", "POST", "/api/articles", "application/json", `{"title":5}`, true, 400, "title"},
 		{"UpdateMissing", "PUT", "/api/articles/nope", "application/json", `{"title":"x"}`, true, 404, "not"},
 		{"GetBadSlug", "GET", "/api/articles/..%2Fetc", "", "", false, 400, "slug"},

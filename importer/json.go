@@ -249,3 +249,21 @@ func position(data []byte, off int64) (line, col int) {
 	col = int(off) - bytes.LastIndexByte(before, '\n')
 	return line, col
 }
+
+// DecodeArticle reads one article object in the API's JSON shape into a
+// draft, with the same rules and messages as a JSON file: unknown fields
+// are named, types and times are checked. The API's create and update use
+// it, so a body and a file are read alike.
+func DecodeArticle(data []byte) (*draft.Draft, error) {
+	if !utf8.Valid(data) {
+		return nil, article.Errorf(article.EINVALID, "json: input is not valid UTF-8")
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, article.Errorf(article.EINVALID, "json: input is empty")
+	}
+	if !json.Valid(data) {
+		var v any
+		return nil, jsonError(data, "", json.Unmarshal(data, &v))
+	}
+	return jsonDraft(data, "")
+}
