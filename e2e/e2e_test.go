@@ -368,12 +368,23 @@ func (tb *tab) waitMounted() {
 	tb.waitFor(`document.querySelector(".page[data-side=client]") !== null`)
 }
 
-// waitFor polls a JavaScript expression until it is truthy.
+// waitFor polls a JavaScript expression until it is truthy. It keeps
+// polling across page loads.
 func (tb *tab) waitFor(expr string) {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
-	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := context.WithDeadline(tb.ctx, deadline)
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(50*time.Millisecond)))
+		cancel()
+		if err == nil {
+			return
+		}
+		msg := err.Error()
+		if time.Now().Before(deadline) && (strings.Contains(msg, "navigated") || strings.Contains(msg, "context") && (strings.Contains(msg, "destroyed") || strings.Contains(msg, "Cannot find"))) {
+			time.Sleep(50 * time.Millisecond)
+			continue // the page navigated while polling
+		}
 		tb.t.Fatalf("waiting for %s: %v\nconsole: %v", expr, err, tb.consoleErrors())
 	}
 }

@@ -476,8 +476,15 @@ func TestUpdateOffersReload(t *testing.T) {
 	target, _ := url.Parse(srv.URL)
 	var newVersion atomic.Bool
 	proxy := httputil.NewSingleHostReverseProxy(target)
+	direct := proxy.Director
+	proxy.Director = func(r *http.Request) {
+		direct(r)
+		if r.URL.Path == "/app-worker.js" && newVersion.Load() {
+			r.Header.Del("If-None-Match") // the new worker must differ from the cached one
+		}
+	}
 	proxy.ModifyResponse = func(res *http.Response) error {
-		if res.Request.URL.Path != "/app-worker.js" || !newVersion.Load() {
+		if res.Request.URL.Path != "/app-worker.js" || !newVersion.Load() || res.StatusCode != http.StatusOK {
 			return nil
 		}
 		b, err := io.ReadAll(res.Body)
@@ -523,10 +530,10 @@ func TestAccessibility(t *testing.T) {
 	tb.do(chromedp.Click(chromedp.CSS(`.tool-row button[aria-pressed]`)))
 	tb.waitFor(`document.querySelector(".tool-row button[aria-pressed=true]") !== null`)
 
-	themes := []struct{ name, scheme, theme string }{
-		{"light", "light", ""},
-		{"dark", "dark", ""},
-		{"sepia", "light", "sepia"},
+	themes := []struct{ name, scheme, theme, bg string }{
+		{"light", "light", "", "rgb(255, 255, 255)"},
+		{"dark", "dark", "", "rgb(18, 19, 22)"},
+		{"sepia", "light", "sepia", "rgb(245, 239, 224)"},
 	}
 	pages := []string{"/", href, "/saved", "/no-such-page"}
 	for _, th := range themes {
@@ -547,11 +554,24 @@ func TestAccessibility(t *testing.T) {
 				if p == href {
 					tb.do(chromedp.Click(chromedp.CSS("details.display > summary")))
 				}
-				eval[bool](tb, string(axe)+";true")
-				violations := eval[[]string](tb, `axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " at " + v.nodes.map(n => n.target.join(" ")).join(", ")))`)
-				if len(violations) > 0 {
-					t.Fatalf("axe found %d violations:\n%s", len(violations), strings.Join(violations, "\n"))
+				if bg := eval[string](tb, `getComputedStyle(document.body).backgroundColor`); bg != th.bg {
+					t.Fatalf("background %s, want %s: the theme is not applied", bg, th.bg)
 				}
+				eval[bool](tb, string(axe)+";true")
+				res := eval[struct {
+					Violations []string
+					Passes     int
+				}](tb, `axe.run(document, {resultTypes: ["violations"]}).then(r => ({
+					Violations: r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " at " + v.nodes.map(n => n.target.join(" ")).join(", ")),
+					Passes: r.passes.length,
+				}))`)
+				if len(res.Violations) > 0 {
+					t.Fatalf("axe found %d violations:\n%s", len(res.Violations), strings.Join(res.Violations, "\n"))
+				}
+				if res.Passes < 10 {
+					t.Fatalf("axe passed only %d rules: did it run?", res.Passes)
+				}
+				t.Logf("axe: 0 violations, %d rules passed", res.Passes)
 				if p != href {
 					return
 				}
