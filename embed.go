@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/andybalholm/brotli"
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -34,7 +36,18 @@ type embedConfig struct {
 	BaseURL        *url.URL // the publisher's public base URL, for every absolute link
 	FrameAncestors string   // CSP frame-ancestors source list for the card page; "" means *
 	Logger         *slog.Logger
+	// Freshness is how long a read of the store's write count is trusted
+	// by the card and feed caches: an edit shows in them at most this
+	// late. 0 means defaultFreshness; a negative value reads the count on
+	// every request.
+	Freshness time.Duration
 }
+
+// defaultFreshness bounds how stale a cached card or feed can be on the
+// server. Browsers and CDNs cache cards for minutes anyway (Cache-Control),
+// and reading the write count once per interval instead of once per
+// request is what lets a card be served at static-file speed.
+const defaultFreshness = 100 * time.Millisecond
 
 // addEmbedRoutes registers everything a partner site uses: the card page,
 // the loader script, the oEmbed provider and the feeds.
@@ -42,11 +55,15 @@ func addEmbedRoutes(mux *http.ServeMux, cfg embedConfig) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	cards := newCardServer(cfg)
+	if cfg.Freshness == 0 {
+		cfg.Freshness = defaultFreshness
+	}
+	watch := &storeWatch{store: cfg.Store, every: cfg.Freshness}
+	cards := newCardServer(cfg, watch)
 	mux.Handle("GET /embed/{slug}", cards)
 	mux.Handle("GET /embed.js", handleEmbedLoader(loaderAsset))
 	mux.Handle("GET /oembed", handleOEmbed(cfg.Store, cfg.BaseURL, cfg.Logger))
-	feeds := newFeedServer(cfg.Store, cfg.BaseURL, cfg.Logger)
+	feeds := newFeedServer(cfg.Store, watch, cfg.BaseURL, cfg.Logger)
 	mux.Handle("GET /feed.atom", feeds.handler(feedAtom))
 	mux.Handle("GET /feed.json", feeds.handler(feedJSON))
 }
@@ -101,6 +118,7 @@ func handleEmbedLoader(a *asset) http.Handler {
 // version of the article they show.
 type cardServer struct {
 	store          article.Store
+	watch          *storeWatch
 	base           *url.URL
 	baseStr        string
 	frameAncestors string
@@ -125,7 +143,7 @@ type cardEntry struct {
 // million values, so a full cache is emptied rather than grown.
 const maxCachedCards = 2048
 
-func newCardServer(cfg embedConfig) *cardServer {
+func newCardServer(cfg embedConfig, watch *storeWatch) *cardServer {
 	fa := cfg.FrameAncestors
 	if fa == "" {
 		fa = "*"
@@ -135,7 +153,7 @@ func newCardServer(cfg embedConfig) *cardServer {
 		fa = "'none'"
 	}
 	return &cardServer{
-		store: cfg.Store, base: cfg.BaseURL, baseStr: strings.TrimRight(cfg.BaseURL.String(), "/"),
+		store: cfg.Store, watch: watch, base: cfg.BaseURL, baseStr: strings.TrimRight(cfg.BaseURL.String(), "/"),
 		frameAncestors: fa, logger: cfg.Logger, cache: map[cardKey]cardEntry{},
 	}
 }
@@ -175,7 +193,7 @@ func (c *cardServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := cardKey{slug, opts}
-	sv := storeVersion(r.Context(), c.store)
+	sv := c.watch.version(r.Context())
 	c.mu.RLock()
 	e, ok := c.cache[key]
 	c.mu.RUnlock()
@@ -217,8 +235,8 @@ type versioner interface {
 	Version(ctx context.Context) (int64, error)
 }
 
-// storeVersion returns the store's write count, or -1 when the store does
-// not count its writes or the count cannot be read.
+// storeVersion returns the store's write count, read now, or -1 when the
+// store does not count its writes or the count cannot be read.
 func storeVersion(ctx context.Context, st article.Store) int64 {
 	if v, ok := st.(versioner); ok {
 		if n, err := v.Version(ctx); err == nil {
@@ -226,6 +244,43 @@ func storeVersion(ctx context.Context, st article.Store) int64 {
 		}
 	}
 	return -1
+}
+
+// storeWatch reads the store's write count at most once per interval
+// and shares the reading between requests.
+type storeWatch struct {
+	store article.Store
+	every time.Duration // < 0: read on every request
+
+	mu   sync.Mutex   // one reader at a time
+	last atomic.Int64 // the count last read
+	at   atomic.Int64 // when, in Unix nanoseconds; 0 before the first read
+}
+
+// version returns the store's write count, at most w.every old, or -1
+// when the store does not count its writes or the count cannot be read.
+func (w *storeWatch) version(ctx context.Context) int64 {
+	if _, ok := w.store.(versioner); !ok {
+		return -1
+	}
+	if w.every > 0 {
+		if at := w.at.Load(); at != 0 && time.Now().UnixNano()-at < int64(w.every) {
+			return w.last.Load()
+		}
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if at := w.at.Load(); at != 0 && time.Now().UnixNano()-at < int64(w.every) {
+			return w.last.Load() // another request just read it
+		}
+	}
+	start := time.Now().UnixNano()
+	n := storeVersion(ctx, w.store)
+	if n < 0 {
+		return -1
+	}
+	w.last.Store(n)
+	w.at.Store(start)
+	return n
 }
 
 // render builds the card page for the summary.
@@ -351,16 +406,26 @@ func summaryVersion(s *article.Summary) uint64 {
 }
 
 // asset is a response body prepared once: its gzip and brotli forms, its
-// ETag (a hash of the bytes) and its headers.
+// ETag (a hash of the bytes) and its headers, ready to be copied into a
+// response without any formatting.
 type asset struct {
 	body, gz, br []byte
+	header       http.Header // the fixed headers
 	etag         string
-	header       http.Header
+	etagV        []string
+	lengths      [3][]string // Content-Length of body, gz, br
 }
+
+var (
+	varyAE   = []string{"Accept-Encoding"}
+	encGzip  = []string{"gzip"}
+	encBrotl = []string{"br"}
+)
 
 func newAsset(body []byte, header http.Header) *asset {
 	sum := sha256.Sum256(body)
 	a := &asset{body: body, header: header, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`}
+	a.etagV = []string{a.etag}
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	zw.Write(body)
@@ -371,6 +436,9 @@ func newAsset(body []byte, header http.Header) *asset {
 	bw.Write(body)
 	bw.Close()
 	a.br = bytes.Clone(buf.Bytes())
+	for i, b := range [][]byte{a.body, a.gz, a.br} {
+		a.lengths[i] = []string{strconv.Itoa(len(b))}
+	}
 	return a
 }
 
@@ -381,24 +449,26 @@ func (a *asset) serve(w http.ResponseWriter, r *http.Request, status int) {
 	for k, v := range a.header {
 		h[k] = v
 	}
-	h.Set("Vary", "Accept-Encoding")
+	h["Vary"] = varyAE
 	if status == http.StatusOK {
-		h.Set("ETag", a.etag)
-		if etagMatch(r.Header.Get("If-None-Match"), a.etag) {
+		h["Etag"] = a.etagV
+		if inm := r.Header["If-None-Match"]; len(inm) > 0 && etagMatch(strings.Join(inm, ","), a.etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 	}
-	body := a.body
-	switch acceptEncoding(r.Header.Get("Accept-Encoding")) {
-	case "br":
-		body = a.br
-		h.Set("Content-Encoding", "br")
-	case "gzip":
-		body = a.gz
-		h.Set("Content-Encoding", "gzip")
+	body, n := a.body, a.lengths[0]
+	if ae := r.Header["Accept-Encoding"]; len(ae) > 0 {
+		switch acceptEncoding(strings.Join(ae, ",")) {
+		case "br":
+			body, n = a.br, a.lengths[2]
+			h["Content-Encoding"] = encBrotl
+		case "gzip":
+			body, n = a.gz, a.lengths[1]
+			h["Content-Encoding"] = encGzip
+		}
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = n
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(body)

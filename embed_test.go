@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +22,7 @@ import (
 	"folio/article"
 	"folio/draft"
 	"folio/embed"
+	"folio/importer"
 	"folio/store"
 )
 
@@ -47,7 +50,7 @@ func newEmbedEnv(t *testing.T, base, frameAncestors string) *embedEnv {
 	}
 	mux := http.NewServeMux()
 	addEmbedRoutes(mux, embedConfig{Store: st, BaseURL: u, FrameAncestors: frameAncestors,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Freshness: -1})
 	return &embedEnv{h: mux, st: st, base: u}
 }
 
@@ -581,5 +584,84 @@ func TestMinify(t *testing.T) {
 	}
 	if !bytes.Equal([]byte(cardCSS), []byte(minifyCSS(cardCSS))) {
 		t.Fatal("minifyCSS is not idempotent on the card style sheet")
+	}
+}
+
+// BenchmarkEmbedCard measures GET /embed/{slug} through the whole handler
+// stack for the seed article, served from the card cache.
+func BenchmarkEmbedCard(b *testing.B) {
+	st, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := importer.LoadSamples(b.Context(), st, time.Now); err != nil {
+		b.Fatal(err)
+	}
+	h, err := newServer(&config{MaxBody: 1 << 20, BaseURL: "http://bench.test", FrameAncestors: "*"}, st, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/embed/trump-and-putin-unironically-discussed-forming-a-cyber-security-unit", nil)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("status %d", rec.Code)
+			}
+		}
+	})
+}
+
+// countingStore counts the store's Version calls.
+type countingStore struct {
+	article.Store
+	calls atomic.Int64
+}
+
+func (c *countingStore) Version(ctx context.Context) (int64, error) {
+	c.calls.Add(1)
+	return c.Store.(versioner).Version(ctx)
+}
+
+func TestStoreWatch(t *testing.T) {
+	st, err := store.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cs := &countingStore{Store: st}
+	ctx := context.Background()
+
+	every := &storeWatch{store: cs, every: -1}
+	for range 3 {
+		every.version(ctx)
+	}
+	if n := cs.calls.Load(); n != 3 {
+		t.Fatalf("every request: %d reads for 3 calls, want 3", n)
+	}
+
+	cs.calls.Store(0)
+	windowed := &storeWatch{store: cs, every: time.Hour}
+	v0 := windowed.version(ctx)
+	a, _, err := (&draft.Draft{Title: "x", Body: "<p>x</p>"}).Article(testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Create(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if v := windowed.version(ctx); v != v0 || cs.calls.Load() != 1 {
+		t.Fatalf("within the window: version %d (was %d), %d reads; want the cached reading and 1 read", v, v0, cs.calls.Load())
+	}
+	windowed.at.Store(1) // the reading is now long past its window
+	if v := windowed.version(ctx); v == v0 || cs.calls.Load() != 2 {
+		t.Fatalf("after the window: version %d (was %d), %d reads; want a new reading", v, v0, cs.calls.Load())
+	}
+
+	if v := (&storeWatch{store: struct{ article.Store }{st}, every: time.Hour}).version(ctx); v != -1 {
+		t.Fatalf("a store without Version gave %d, want -1", v)
 	}
 }

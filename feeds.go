@@ -38,6 +38,7 @@ const (
 // only when the listing changed.
 type feedServer struct {
 	store  article.Store
+	watch  *storeWatch
 	base   *url.URL
 	logger *slog.Logger
 
@@ -51,13 +52,13 @@ type feedEntry struct {
 	body         *asset
 }
 
-func newFeedServer(st article.Store, base *url.URL, logger *slog.Logger) *feedServer {
-	return &feedServer{store: st, base: base, logger: logger, cache: map[feedKind]feedEntry{}}
+func newFeedServer(st article.Store, watch *storeWatch, base *url.URL, logger *slog.Logger) *feedServer {
+	return &feedServer{store: st, watch: watch, base: base, logger: logger, cache: map[feedKind]feedEntry{}}
 }
 
 func (f *feedServer) handler(kind feedKind) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sv := storeVersion(r.Context(), f.store)
+		sv := f.watch.version(r.Context())
 		f.mu.Lock()
 		e, ok := f.cache[kind]
 		f.mu.Unlock()
