@@ -117,7 +117,7 @@ func TestCardOpensReaderInApp(t *testing.T) {
 	href, title := firstCard(tb)
 	markWindow(tb)
 	tb.do(chromedp.Click(chromedp.CSS(".cards .card-link")))
-	tb.waitFor(`document.querySelector(".page[data-page=reader][data-side=client] h1") !== null`)
+	tb.waitFor(`document.querySelector(".page[data-page=reader][data-side=client] .reader-title") !== null`)
 	if !sameWindow(tb) {
 		t.Fatal("opening a card reloaded the page")
 	}
@@ -240,7 +240,7 @@ func TestReaderTools(t *testing.T) {
 	tb.do(chromedp.Click(chromedp.CSS(".brand")))
 	tb.waitFor(`document.querySelector(".page[data-page=home] .cards") !== null`)
 	tb.do(chromedp.Click(chromedp.CSS(`.card-link[href="/a/long-read"]`)))
-	tb.waitFor(`document.querySelector(".page[data-page=reader] h1") !== null && window.scrollY > 200`)
+	tb.waitFor(`document.querySelector(".page[data-page=reader] .reader-title") !== null && window.scrollY > 200`)
 
 	// A reload keeps the theme: folio.js applies it before the app runs.
 	tb.nav(srv.URL + "/a/long-read?wasm=false")
@@ -296,7 +296,7 @@ func TestSavedArticleReadableOffline(t *testing.T) {
 	}
 	// In the app, from the saved list to the article.
 	tb.do(chromedp.Click(chromedp.CSS(".cards .card-link")))
-	tb.waitFor(`document.querySelector(".page[data-page=reader] h1") !== null`)
+	tb.waitFor(`document.querySelector(".page[data-page=reader] .reader-title") !== null`)
 
 	// An article that was not saved says so, and the app shows it is offline.
 	tb.nav(srv.URL + other)
@@ -446,7 +446,7 @@ func TestHostileArticleRunsNothing(t *testing.T) {
 		t.Fatalf("card title %q: the text was altered", got)
 	}
 	tb.do(chromedp.Click(chromedp.CSS(".card-link[href='/a/hostile']")))
-	tb.waitFor(`document.querySelector(".page[data-page=reader] h1") !== null`)
+	tb.waitFor(`document.querySelector(".page[data-page=reader] .reader-title") !== null`)
 	check(t, tb, "/a/hostile (in-app navigation)")
 }
 
