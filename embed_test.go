@@ -411,6 +411,11 @@ func TestCardPageNotFound(t *testing.T) {
 			if got := rec.Header().Get("Cache-Control"); got != "public, max-age=60" {
 				t.Fatalf("Cache-Control=%q", got)
 			}
+			// Error cards are built per request, so they are never
+			// compressed: a flood of bad addresses costs no compression.
+			if gz := e.get(t, path, "Accept-Encoding", "gzip, br"); gz.Header().Get("Content-Encoding") != "" || gz.Body.String() != e.get(t, path).Body.String() {
+				t.Fatalf("error card compressed: %q", gz.Header().Get("Content-Encoding"))
+			}
 			if csp := cspDirectives(rec.Header().Get("Content-Security-Policy")); csp["img-src"] != "'none'" || csp["script-src"] != cspHash(cardScript) {
 				t.Fatalf("CSP=%v", csp)
 			}
