@@ -122,12 +122,12 @@ for p in "${PATHS[@]}"; do
   done
 done
 
-echo "Bytes on the wire for one embedded card ($SLUG):"
+echo "Bytes on the wire for one embedded card ($SLUG), image excluded:"
 for enc in identity gzip br; do
-  page=$(curl -fsS -o /dev/null -H "Accept-Encoding: $enc" -w '%{size_download}' "$FOLIO/embed/$SLUG")
-  js=$(curl -fsS -o /dev/null -H "Accept-Encoding: $enc" -w '%{size_download}' "$FOLIO/embed.js")
-  printf '  %-8s card page %6d B + embed.js %5d B = %6d B (bodies; headers not counted; image excluded)\n' \
-    "$enc" "$page" "$js" $((page + js))
+  read -r page ph < <(curl -fsS -o /dev/null -H "Accept-Encoding: $enc" -w '%{size_download} %{size_header}\n' "$FOLIO/embed/$SLUG")
+  read -r js jh < <(curl -fsS -o /dev/null -H "Accept-Encoding: $enc" -w '%{size_download} %{size_header}\n' "$FOLIO/embed.js")
+  printf '  %-8s card page %5d B + embed.js %5d B = %5d B of bodies; %5d B with response headers\n' \
+    "$enc" "$page" "$js" $((page + js)) $((page + js + ph + jh))
 done
 echo
 
