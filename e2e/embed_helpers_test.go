@@ -35,38 +35,14 @@ const (
 	embedToken    = "e2e-embed-token"
 )
 
-var (
-	embedBinOnce sync.Once
-	embedBinPath string
-	embedBinErr  error
-)
-
-// embedBinary returns the folio binary to test: $FOLIO_BIN (make test sets
-// it), or one built once from the module root into a temporary directory.
+// embedBinary returns the folio binary that TestMain built or found in
+// $FOLIO_BIN.
 func embedBinary(t *testing.T) string {
 	t.Helper()
-	if p := os.Getenv("FOLIO_BIN"); p != "" {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
+	if folioBin == "" {
+		t.Fatal("no folio binary: TestMain did not run")
 	}
-	embedBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "folio-e2e-embed-")
-		if err != nil {
-			embedBinErr = err
-			return
-		}
-		embedBinPath = filepath.Join(dir, "folio")
-		cmd := exec.Command("go", "build", "-o", embedBinPath, ".")
-		cmd.Dir = ".."
-		if out, err := cmd.CombinedOutput(); err != nil {
-			embedBinErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if embedBinErr != nil {
-		t.Fatal(embedBinErr)
-	}
-	return embedBinPath
+	return folioBin
 }
 
 // embedServer is a running `folio serve` on 127.0.0.1 with an empty
@@ -74,7 +50,7 @@ func embedBinary(t *testing.T) string {
 type embedServer struct {
 	URL    string
 	cmd    *exec.Cmd
-	stderr *bytes.Buffer
+	stderr *syncBuffer
 }
 
 func startEmbedServer(t *testing.T, extra ...string) *embedServer {
@@ -82,11 +58,16 @@ func startEmbedServer(t *testing.T, extra ...string) *embedServer {
 	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "folio.db"),
 		"-token", embedToken, "-samples=false"}, extra...)
 	cmd := exec.Command(embedBinary(t), args...)
+	for _, kv := range os.Environ() { // the flags above, not the caller's FOLIO_*
+		if !strings.HasPrefix(kv, "FOLIO_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &embedServer{cmd: cmd, stderr: &bytes.Buffer{}}
+	s := &embedServer{cmd: cmd, stderr: &syncBuffer{}}
 	cmd.Stderr = s.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -179,6 +160,9 @@ func (s *embedServer) get(t *testing.T, path string) (*http.Response, []byte) {
 
 // embedBrowser starts a headless Chromium with a fresh profile and returns
 // a context for its first tab. It skips the test when Chromium is missing.
+// Each embed test has a browser of its own, not the package's shared one,
+// so that no HTTP cache hides a request from the privacy test and no
+// earlier page's console reaches a later test.
 // The flags are chromedp's defaults (headless, no first run, no background
 // networking, no sync…) plus no sandbox, no GPU and no component updates.
 func embedBrowser(t *testing.T) context.Context {
