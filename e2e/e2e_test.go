@@ -125,16 +125,19 @@ func ensureWasm() error {
 			})
 		}
 	}
+	compressed := true
 	for _, c := range []string{".br", ".gz"} {
-		if _, err := os.Stat(wasm + c); err != nil {
-			stale = true
+		if cst, err := os.Stat(wasm + c); err != nil || cst.Size() == 0 || st == nil || cst.ModTime().Before(st.ModTime()) {
+			compressed = false
 		}
 	}
-	if !stale {
+	if !stale && compressed {
 		return nil
 	}
-	if err := goCmd([]string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./wasm"); err != nil {
-		return err
+	if stale {
+		if err := goCmd([]string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./wasm"); err != nil {
+			return err
+		}
 	}
 	for _, c := range [][]string{{"brotli", "-q", "11", "-kf", wasm}, {"gzip", "-9", "-kfn", wasm}} {
 		if out, err := exec.Command(c[0], c[1:]...).CombinedOutput(); err != nil {
