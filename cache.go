@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"sync"
-
-	"folio/article"
 )
 
 // apiCacheControl lets browsers and CDNs keep API reads briefly and serve
@@ -18,13 +16,14 @@ const maxCachedResponses = 2048
 
 // responseCache keeps encoded API responses (JSON, gzip, brotli, ETag)
 // keyed by request and tagged with the store's write count, so a read
-// between two writes costs one counter lookup and no JSON encoding. Any
-// write, by this process or another (folio import), changes the count
-// and so retires every entry.
+// between two writes costs no query and no encoding. Any write changes the
+// count and so retires every entry: at once for writes through this server
+// (withInvalidate), within defaultFreshness for another process's (folio
+// import).
 type responseCache struct {
-	st article.Store
-	mu sync.Mutex
-	m  map[string]cachedResponse
+	watch *storeWatch
+	mu    sync.Mutex
+	m     map[string]cachedResponse
 }
 
 type cachedResponse struct {
@@ -32,14 +31,23 @@ type cachedResponse struct {
 	asset   *asset
 }
 
-func newResponseCache(st article.Store) *responseCache {
-	return &responseCache{st: st, m: map[string]cachedResponse{}}
+func newResponseCache(watch *storeWatch) *responseCache {
+	return &responseCache{watch: watch, m: map[string]cachedResponse{}}
+}
+
+// withInvalidate makes the watch read the store's count again after each
+// request through h (a write), so the write's effect shows at once.
+func withInvalidate(watch *storeWatch, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		watch.invalidate()
+	})
 }
 
 // get returns the asset for key, building it from load's value when the
 // cache has none for the store's current version. Errors are not cached.
 func (c *responseCache) get(ctx context.Context, key string, load func() (any, error)) (*asset, error) {
-	v := storeVersion(ctx, c.st)
+	v := c.watch.version(ctx)
 	if v >= 0 {
 		c.mu.Lock()
 		e, ok := c.m[key]

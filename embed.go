@@ -41,6 +41,9 @@ type embedConfig struct {
 	// late. 0 means defaultFreshness; a negative value reads the count on
 	// every request.
 	Freshness time.Duration
+	// Watch, when set, is the store watch to share with the API's cache
+	// (and then Freshness is ignored).
+	Watch *storeWatch
 }
 
 // defaultFreshness bounds how stale a cached card or feed can be on the
@@ -61,7 +64,10 @@ func addEmbedRoutes(mux *http.ServeMux, cfg embedConfig) {
 	if cfg.Freshness == 0 {
 		cfg.Freshness = defaultFreshness
 	}
-	watch := &storeWatch{store: cfg.Store, every: cfg.Freshness}
+	watch := cfg.Watch
+	if watch == nil {
+		watch = &storeWatch{store: cfg.Store, every: cfg.Freshness}
+	}
 	cards := newCardServer(cfg, watch)
 	mux.Handle("GET /embed/{slug}", cards)
 	mux.Handle("GET /embed.js", handleEmbedLoader(loaderAsset))
@@ -259,6 +265,11 @@ type storeWatch struct {
 	last atomic.Int64 // the count last read
 	at   atomic.Int64 // when, in Unix nanoseconds; 0 before the first read
 }
+
+// invalidate makes the next version call read the count again. Writes
+// through this server call it, so their effect shows at once; only writes
+// by another process wait up to w.every.
+func (w *storeWatch) invalidate() { w.at.Store(0) }
 
 // version returns the store's write count, at most w.every old, or -1
 // when the store does not count its writes or the count cannot be read.

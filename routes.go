@@ -33,12 +33,15 @@ func addRoutes(mux *http.ServeMux, cfg *config, st article.Store, logger *slog.L
 	if cfg.RateLimit > 0 {
 		lim = newClientLimiter(cfg.RateLimit, max(1, int(cfg.RateLimit/6)))
 	}
+	// One watch on the store's write count serves every cache (API, cards,
+	// feeds); writes through this server refresh it at once.
+	watch := &storeWatch{store: st, every: defaultFreshness}
 	write := func(h http.Handler) http.Handler {
-		return requireToken(cfg.Token, logger, withRateLimit(lim, logger, h))
+		return requireToken(cfg.Token, logger, withRateLimit(lim, logger, withInvalidate(watch, h)))
 	}
 	limit := cfg.MaxBody
 
-	cache := newResponseCache(st)
+	cache := newResponseCache(watch)
 	mux.Handle("GET /api/articles", handleArticleList(st, cache, logger))
 	mux.Handle("GET /api/articles/{slug}", handleArticleGet(st, cache, logger))
 	mux.Handle("POST /api/articles", write(handleArticleCreate(st, logger, limit, now)))
@@ -49,6 +52,6 @@ func addRoutes(mux *http.ServeMux, cfg *config, st article.Store, logger *slog.L
 	mux.Handle("/api/", handleAPINotFound(logger))
 	mux.Handle("GET /healthz", handleHealthz(st, logger))
 	base, _ := url.Parse(cfg.BaseURL) // newServer has checked it
-	addEmbedRoutes(mux, embedConfig{Store: st, BaseURL: base, FrameAncestors: cfg.FrameAncestors, Logger: logger})
+	addEmbedRoutes(mux, embedConfig{Store: st, BaseURL: base, FrameAncestors: cfg.FrameAncestors, Logger: logger, Watch: watch})
 	mux.Handle("/", pages)
 }

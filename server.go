@@ -145,6 +145,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		}
 		cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	}
+	if err := checkFrameAncestors(cfg.FrameAncestors); err != nil {
+		return nil, fmt.Errorf("-frame-ancestors: %v", err)
+	}
 	if cfg.MaxBody <= 0 {
 		return nil, fmt.Errorf("-max-body must be positive")
 	}
