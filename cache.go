@@ -35,13 +35,29 @@ func newResponseCache(watch *storeWatch) *responseCache {
 	return &responseCache{watch: watch, m: map[string]cachedResponse{}}
 }
 
-// withInvalidate makes the watch read the store's count again after each
-// request through h (a write), so the write's effect shows at once.
+// withInvalidate makes the watch read the store's count again once h (a
+// write) starts its response, which it does after the store has the write:
+// a client that reads right after its write sees it.
 func withInvalidate(watch *storeWatch, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r)
+		h.ServeHTTP(&invalidatingWriter{ResponseWriter: w, watch: watch}, r)
 		watch.invalidate()
 	})
+}
+
+type invalidatingWriter struct {
+	http.ResponseWriter
+	watch *storeWatch
+}
+
+func (w *invalidatingWriter) WriteHeader(code int) {
+	w.watch.invalidate()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *invalidatingWriter) Write(b []byte) (int, error) {
+	w.watch.invalidate()
+	return w.ResponseWriter.Write(b)
 }
 
 // get returns the asset for key, building it from load's value when the
