@@ -81,6 +81,24 @@ func (lq listQuery) apiPath() string {
 	return "/api/articles?" + v.Encode()
 }
 
+// listCache keeps the lists the home page showed in this session, by
+// query, so that coming back to one (the back button, the Articles link)
+// shows it at once and makes no request. It lives in the browser only.
+var listCache = map[string]article.Page{}
+
+// maxCachedLists bounds listCache.
+const maxCachedLists = 20
+
+func cacheList(key string, articles []article.Summary, next string) {
+	if !app.IsClient {
+		return
+	}
+	if len(listCache) >= maxCachedLists {
+		clear(listCache)
+	}
+	listCache[key] = article.Page{Articles: articles, Next: next}
+}
+
 // home is the article list at "/": cards, newest first, with search, a tag
 // filter and a "more" link. It is complete without JavaScript; in the app,
 // searching, filtering and "more" fetch the JSON API.
@@ -131,6 +149,7 @@ func (h *home) OnInit() {
 	lq := queryFromURL(app.Window().URL())
 	if s := takeState("home", lq.encode()); s != nil && s.List != nil {
 		h.query, h.articles, h.next, h.status, h.loaded = lq, s.List.Articles, s.List.Next, ready, lq.encode()
+		cacheList(h.loaded, h.articles, h.next)
 	}
 }
 
@@ -172,7 +191,15 @@ func (h *home) OnNav(ctx app.Context) {
 	h.entered = true
 	h.query = queryFromURL(ctx.Page().URL())
 	h.setPage(ctx)
-	if h.loaded == h.query.encode() && h.status == ready {
+	key := h.query.encode()
+	if h.loaded == key && h.status == ready {
+		return
+	}
+	if p, ok := listCache[key]; ok {
+		h.articles, h.next, h.status, h.loaded, h.err, h.moreErr = p.Articles, p.Next, ready, key, "", ""
+		if arrived {
+			ctx.Defer(focusMain)
+		}
 		return
 	}
 	h.status, h.err, h.moreErr = loading, "", ""
@@ -191,6 +218,7 @@ func (h *home) OnNav(ctx app.Context) {
 				return
 			}
 			h.articles, h.next, h.status, h.loaded = p.Articles, p.Next, ready, lq.encode()
+			cacheList(h.loaded, h.articles, h.next)
 			app.Window().Call("scrollTo", 0, 0)
 			if arrived {
 				ctx.Defer(focusMain)
@@ -220,8 +248,9 @@ func (h *home) more(ctx app.Context) {
 				return
 			}
 			h.focusAt = len(h.articles)
-			h.articles = append(h.articles, p.Articles...)
+			h.articles = append(h.articles[:len(h.articles):len(h.articles)], p.Articles...)
 			h.next = p.Next
+			cacheList(h.loaded, h.articles, h.next)
 			ctx.Defer(h.focusNew)
 		})
 	})

@@ -139,6 +139,9 @@ func TestCardOpensReaderInApp(t *testing.T) {
 	if !sameWindow(tb) {
 		t.Fatal("going back reloaded the page")
 	}
+	if n := eval[int](tb, `performance.getEntriesByType("resource").filter(e => e.name.includes("/api/articles?")).length`); n != 0 {
+		t.Fatalf("%d list requests, want 0: the list came with the page and is kept for going back", n)
+	}
 	tb.noConsoleErrors()
 }
 
