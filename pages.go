@@ -120,7 +120,7 @@ func newPages(cfg pageConfig) (http.Handler, error) {
 		LoadingLabel:            "Loading {progress}%",
 		Styles:                  []string{"/web/site.css"},
 		Scripts:                 []string{"/web/folio.js"}, // no defer: it applies the theme before the first paint
-		CacheableResources:      []string{"/web/icon.svg", "/saved"},
+		CacheableResources:      []string{"/web/icon.svg", "/saved", "/preview", "/web/preview.css", "/web/embed.css"},
 		Resources:               resources{},
 		WasmContentLengthHeader: "X-Uncompressed-Length",
 		ServiceWorkerTemplate:   string(tmpl),

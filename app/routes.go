@@ -26,6 +26,7 @@ func Routes() {
 	routesOnce.Do(func() {
 		app.Route("/", &home{})
 		app.Route("/saved", &saved{})
+		app.Route(PreviewPath, &preview{})
 		app.RouteWithRegexp(ArticlePattern, &reader{})
 		app.RouteWithRegexp(`^/`, &notFound{}) // last: regexps are tried in order
 	})

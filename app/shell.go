@@ -113,6 +113,7 @@ func (t *topBar) Render() app.UI {
 				app.Ul().Body(
 					navLink("/", "home", "Articles"),
 					navLink("/saved", "saved", "Saved"),
+					navLink(PreviewPath, "preview", "Preview"),
 				),
 			),
 		),

@@ -1,0 +1,583 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"folio/store"
+)
+
+// measurePreview runs TestPreviewMeasure; -measure (the reader's
+// measurement flag, when defined) does too.
+var measurePreview = flag.Bool("measure-preview", false, "run TestPreviewMeasure: keystroke-to-preview time for a 50 KB article")
+
+// The preview's outputs live in frames whose documents the page writes;
+// these expressions read them.
+const (
+	pvFrames   = `[...document.querySelectorAll("iframe.pv-frame")]`
+	pvReportJS = `[...document.querySelectorAll("#pv-report li")].map(li => li.dataset.kind + " " + li.querySelector(".pv-what").textContent + " " + li.querySelector(".pv-count").textContent.trim() + " | " + (li.querySelector(".pv-sample")?.textContent ?? ""))`
+)
+
+// pvOpen opens the preview in a fresh tab and waits for the app and its
+// first output.
+func pvOpen(t *testing.T, srv *server) *tab {
+	t.Helper()
+	tb := newTab(t)
+	call(tb, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `for (const f of ["alert", "confirm", "prompt", "print"]) { window[f] = () => { top.__pwned = "dialog " + f; }; }`,
+	})
+	tb.nav(srv.URL + "/preview")
+	tb.waitMounted()
+	tb.waitFor(`document.querySelector("#pv-output[data-rev]") !== null`)
+	return tb
+}
+
+// pvRev returns the output revision: it grows each time the outputs have
+// been written.
+func pvRev(tb *tab) int {
+	tb.t.Helper()
+	return eval[int](tb, `+(document.querySelector("#pv-output").dataset.rev || 0)`)
+}
+
+// pvWaitRev waits until the outputs are newer than rev.
+func pvWaitRev(tb *tab, rev int) {
+	tb.t.Helper()
+	tb.waitFor(fmt.Sprintf(`+(document.querySelector("#pv-output").dataset.rev || 0) > %d`, rev))
+}
+
+// pvFormat chooses the editor's format.
+func pvFormat(tb *tab, format string) {
+	tb.t.Helper()
+	rev := pvRev(tb)
+	if eval[bool](tb, `document.querySelector("#pv-format-`+format+`").checked`) {
+		return
+	}
+	tb.do(chromedp.Click(chromedp.CSS("#pv-format-" + format)))
+	pvWaitRev(tb, rev)
+}
+
+// pvInsert focuses the element and inserts text at the caret as a paste
+// or an input method does (one input event), then types tail key by key.
+func pvInsert(tb *tab, sel, text, tail string) {
+	tb.t.Helper()
+	eval[bool](tb, `(() => { const el = document.querySelector(`+jsString(sel)+`); el.focus(); el.setSelectionRange(el.value.length, el.value.length); return true; })()`)
+	if text != "" {
+		call(tb, input.InsertText, input.InsertTextParams{Text: text})
+	}
+	if tail != "" {
+		tb.do(chromedp.SendKeys(chromedp.CSS(sel), tail))
+	}
+}
+
+// pvSetBody replaces the editor's text and waits for the new output.
+func pvSetBody(tb *tab, text string) {
+	tb.t.Helper()
+	rev := pvRev(tb)
+	eval[bool](tb, `(() => { const el = document.querySelector("#pv-body"); el.focus(); el.select(); return true; })()`)
+	call(tb, input.InsertText, input.InsertTextParams{Text: text})
+	pvWaitRev(tb, rev)
+}
+
+// pvFrameText returns the text of an output frame's document body.
+func pvFrameText(tb *tab, id string) string {
+	tb.t.Helper()
+	return eval[string](tb, `document.getElementById(`+jsString(id)+`).contentDocument.body.textContent`)
+}
+
+// hostileDraft is an HTML draft with every trick the sanitiser must
+// defuse. Each payload, if it ran, would set top.__pwned (the frames share
+// the page's origin, so top reaches the page).
+const hostileDraft = `<p>Before the tricks.</p>
+<script>top.__pwned = "script"</script>
+<img src="https://img.invalid/x.png" onerror="top.__pwned = 'onerror'" alt="broken">
+<p onclick="top.__pwned = 'onclick'" onmouseover="top.__pwned = 'onmouseover'">Hover me</p>
+<a href="javascript:top.__pwned = 'js-link'">a javascript: link</a>
+<a href="jav&#x09;ascript:top.__pwned = 'js-link-2'">an obfuscated link</a>
+<svg onload="top.__pwned = 'svg-onload'"><script>top.__pwned = 'svg-script'</script><a xlink:href="javascript:top.__pwned = 'svg-link'"><text>svg link</text></a><animate onbegin="top.__pwned = 'svg-animate'" attributeName="x" dur="1s"/></svg>
+<iframe srcdoc="&lt;script&gt;top.__pwned = 'srcdoc'&lt;/script&gt;"></iframe>
+<math><mtext><table><mglyph><style><img src=x onerror="top.__pwned = 'mxss'"></style></mglyph></table></mtext></math>
+<details open ontoggle="top.__pwned = 'toggle'"><summary>Details</summary>inside</details>
+<form action="javascript:top.__pwned = 'form'"><button>go</button></form>
+<object data="javascript:top.__pwned = 'object'"></object>
+<p style="background:url(javascript:top.__pwned = 'style')">Styled</p>
+<!-- a comment with <script>top.__pwned = 'comment'</script> -->
+<p>After the tricks.</p>`
+
+// pvCheckNothingRan fails if a payload ran anywhere: in the page, in an
+// output frame, as a dialog, or left an event handler, javascript: URL
+// or script in the page or the frames.
+func pvCheckNothingRan(t *testing.T, tb *tab) {
+	t.Helper()
+	// Hover, focus and click everything in the frames, as an author would.
+	eval[bool](tb, `(() => {
+		for (const f of `+pvFrames+`) {
+			for (const el of f.contentDocument.querySelectorAll("body *")) {
+				el.dispatchEvent(new MouseEvent("mouseover", {bubbles: true}));
+				if (el.focus) { el.focus(); }
+				if (el.tagName !== "A") { el.click?.(); }
+			}
+		}
+		return true;
+	})()`)
+	time.Sleep(300 * time.Millisecond)
+	if got := eval[string](tb, `String(top.__pwned) + " " + `+pvFrames+`.map(f => String(f.contentWindow.__pwned)).join(" ")`); strings.Trim(strings.ReplaceAll(got, "undefined", ""), " ") != "" {
+		t.Fatalf("a payload ran: %s", got)
+	}
+	if d := tb.dialogsSeen(); len(d) > 0 {
+		t.Fatalf("dialogs opened: %q", d)
+	}
+	bad := eval[[]string](tb, `(() => {
+		const docs = [document, ...`+pvFrames+`.map(f => f.contentDocument)];
+		const out = [];
+		for (const d of docs) {
+			for (const el of d.querySelectorAll("*")) {
+				for (const a of el.attributes) {
+					if (/^on/i.test(a.name) || /^\s*javascript:/i.test(a.value) || (a.name === "srcdoc" && el !== d.defaultView.frameElement)) {
+						out.push(el.tagName + " " + a.name + "=" + a.value);
+					}
+				}
+				if (el.tagName === "SCRIPT" && el.src === "" && el.type !== "application/json") {
+					out.push("inline script: " + el.textContent.slice(0, 60));
+				}
+				if (["SVG", "svg", "MATH", "math", "IFRAME", "OBJECT", "FORM", "STYLE"].includes(el.tagName) && d !== document) {
+					out.push("element " + el.tagName);
+				}
+			}
+		}
+		return out;
+	})()`)
+	if len(bad) > 0 {
+		t.Fatalf("dangerous markup in the page or the frames:\n%s", strings.Join(bad, "\n"))
+	}
+}
+
+func TestPreviewHostileDraft(t *testing.T) {
+	srv := startServer(t)
+	tb := pvOpen(t, srv)
+	pvFormat(tb, "html")
+	tb.waitFor(`navigator.serviceWorker.controller !== null`)
+	time.Sleep(500 * time.Millisecond) // let the page settle: icons, the worker's first fetches
+
+	// From here on, editing must not reach the server.
+	var mu sync.Mutex
+	var requests []string
+	ctx, stop := context.WithCancel(tb.ctx)
+	defer stop()
+	events := chromedp.Events(ctx, network.RequestWillBeSent)
+	go func() {
+		for ev, err := range events {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			requests = append(requests, ev.Request.Method+" "+ev.Request.URL)
+			mu.Unlock()
+		}
+	}()
+	rev := pvRev(tb)
+	pvInsert(tb, "#pv-meta-title", "", "Hostile <b>draft</b>")
+	pvInsert(tb, "#pv-body", hostileDraft, "\n<p>Typed by hand.</p>")
+	pvWaitRev(tb, rev)
+	tb.waitFor(`[...document.querySelectorAll(".pv-frame")].every(f => f.contentDocument.body.textContent.includes("Typed by hand."))`)
+	time.Sleep(400 * time.Millisecond)
+	stop()
+
+	mu.Lock()
+	var toServer []string
+	for _, r := range requests {
+		if strings.Contains(r, srv.URL) {
+			toServer = append(toServer, r)
+		}
+	}
+	mu.Unlock()
+	if len(toServer) > 0 {
+		t.Fatalf("editing sent %d requests to the server:\n%s", len(toServer), strings.Join(toServer, "\n"))
+	}
+	t.Logf("requests while editing (none to the server): %q", requests)
+
+	// The outputs show the text, cleaned.
+	for _, f := range []string{"pv-frame-reader-light", "pv-frame-reader-dark"} {
+		text := pvFrameText(tb, f)
+		for _, want := range []string{"Hostile draft", "Before the tricks.", "Hover me", "a javascript: link", "Styled", "After the tricks.", "Typed by hand."} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s lacks %q:\n%s", f, want, text)
+			}
+		}
+	}
+	if got := pvFrameText(tb, "pv-frame-card-dark"); !strings.Contains(got, "Hostile draft") {
+		t.Errorf("dark card %q lacks the title", got)
+	}
+	if got := eval[string](tb, `document.getElementById("pv-frame-embed-light").contentDocument.querySelector(".card.embed .card-title").textContent`); got != "Hostile draft" {
+		t.Errorf("embed card title %q, want %q", got, "Hostile draft")
+	}
+
+	// Each removal is listed with its sample, as text.
+	report := eval[[]string](tb, pvReportJS)
+	joined := strings.Join(report, "\n")
+	for _, want := range []string{
+		"element <script> ×1 | <script>top.__pwned = \"script\"</script>",
+		"element <svg> ×1 | <svg onload=\"top.__pwned = 'svg-onload'\"><script>",
+		"element <iframe> ×1 | <iframe srcdoc=",
+		"element <math> ×1",
+		"element <form> ×1",
+		"element <object> ×1",
+		"element <!-- comment --> ×1 | <!-- a comment with <script>",
+		"attribute onerror attribute on <img> ×1 | onerror=\"top.__pwned = 'onerror'\"",
+		"attribute onclick attribute on <p> ×1",
+		"attribute onmouseover attribute on <p> ×1",
+		"attribute ontoggle attribute on <details> ×1",
+		"attribute style attribute on <p> ×1",
+		"url javascript: URL on <a> ×2 | href=\"javascript:top.__pwned = 'js-link'\"",
+	} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("the report lacks %q:\n%s", want, joined)
+		}
+	}
+	if got := eval[string](tb, `document.querySelector("#pv-report .pv-sample").innerHTML`); !strings.Contains(got, "&lt;script&gt;") {
+		t.Errorf("the first sample is not shown as text: %s", got)
+	}
+	pvCheckNothingRan(t, tb)
+
+	// The same draft through the API gives the same body, byte for byte.
+	body, _ := json.Marshal(map[string]any{"title": "Hostile <b>draft</b>", "html": hostileDraft + "\n<p>Typed by hand.</p>"})
+	var created struct {
+		HTML string `json:"html"`
+	}
+	if err := json.Unmarshal(srv.post(t, "/api/articles", string(body)), &created); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval[string](tb, `document.getElementById("pv-html").textContent`); got != created.HTML {
+		t.Fatalf("the preview's body differs from the API's:\npreview: %q\napi:     %q", got, created.HTML)
+	}
+	tb.noConsoleErrors("img.invalid")
+}
+
+// TestPreviewSampleMatchesImport pastes the sample article as plain text
+// and compares the result with `folio import` of the same file.
+func TestPreviewSampleMatchesImport(t *testing.T) {
+	sample := filepath.Join(repoRoot, "samples", "000_bf3c0d247e44f2ef.txt")
+	data, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "import.db")
+	out, err := exec.Command(folioBin, "import", "-db", db, sample).CombinedOutput()
+	if err != nil {
+		t.Fatalf("folio import: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`imported .* \(([a-z0-9-]+)\)`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("folio import said %q", out)
+	}
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imported, err := st.Get(context.Background(), string(m[1]))
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	srv := startServer(t)
+	tb := pvOpen(t, srv)
+	pvFormat(tb, "text")
+	pvSetBody(tb, string(data))
+	frame := `document.getElementById("pv-frame-reader-light").contentDocument`
+	got := eval[map[string]any](tb, `(() => {
+		const d = `+frame+`;
+		const text = sel => d.querySelector(sel)?.textContent ?? "";
+		return {
+			title: text(".reader-title"),
+			author: text(".reader-author"),
+			tags: [...d.querySelectorAll(".reader-tags li")].map(li => li.textContent),
+			caption: text(".lead-caption .caption"),
+			credit: text(".lead-caption .credit"),
+			html: document.getElementById("pv-html").textContent,
+			status: document.querySelector(".pv-status").textContent,
+		};
+	})()`)
+	want := map[string]any{
+		"title":   imported.Title,
+		"caption": imported.Image.Caption,
+		"credit":  imported.Image.Credit,
+		"html":    string(imported.HTML),
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: preview %q, import %q", k, got[k], w)
+		}
+	}
+	var tags []string
+	for _, v := range got["tags"].([]any) {
+		tags = append(tags, v.(string))
+	}
+	if !slices.Equal(tags, imported.Tags) {
+		t.Errorf("tags: preview %q, import %q", tags, imported.Tags)
+	}
+	if imported.Author != "" && got["author"] != "By "+imported.Author {
+		t.Errorf("author: preview %q, import %q", got["author"], imported.Author)
+	}
+	if status, want := got["status"].(string), strconv.Itoa(imported.WordCount)+" words"; !strings.HasPrefix(status, want) || !strings.HasSuffix(status, "/a/"+imported.Slug) {
+		t.Errorf("status %q, want %q… and the slug %q", status, want, imported.Slug)
+	}
+	if len(imported.Tags) == 0 || imported.Image.Caption == "" || imported.Image.Credit == "" {
+		t.Fatalf("the imported sample lacks tags, caption or credit: %+v", imported)
+	}
+	tb.noConsoleErrors()
+}
+
+// pvDrafts returns the names listed in the drafts bar, the current one
+// marked with a star.
+func pvDrafts(tb *tab) []string {
+	tb.t.Helper()
+	return eval[[]string](tb, `[...document.querySelectorAll(".pv-draft")].map(b => (b.getAttribute("aria-current") === "true" ? "*" : "") + b.textContent)`)
+}
+
+func TestPreviewDrafts(t *testing.T) {
+	srv := startServer(t)
+	tb := pvOpen(t, srv)
+	if got := pvDrafts(tb); !slices.Equal(got, []string{"*Untitled draft"}) {
+		t.Fatalf("a fresh preview lists %q, want one untitled draft", got)
+	}
+	pvFormat(tb, "markdown")
+	rev := pvRev(tb)
+	pvInsert(tb, "#pv-body", "# First draft\n\nThe first text.", "")
+	pvWaitRev(tb, rev)
+	pvInsert(tb, "#pv-name", "", "Alpha")
+	tb.do(chromedp.Click(chromedp.CSS("#pv-new")))
+	tb.waitFor(`document.querySelector("#pv-body").value === "" && document.querySelectorAll(".pv-draft").length === 2`)
+	rev = pvRev(tb)
+	pvInsert(tb, "#pv-body", "---\ntitle: Second draft\ntags: [b]\n---\n\nThe second text.", "")
+	pvWaitRev(tb, rev)
+	pvFormat(tb, "text")
+	if got := pvDrafts(tb); !slices.Equal(got, []string{"*---", "Alpha"}) {
+		t.Fatalf("drafts %q, want the plain-text draft (titled by its first line) and Alpha", got)
+	}
+	pvFormat(tb, "markdown")
+	tb.waitFor(`[...document.querySelectorAll(".pv-draft")].some(b => b.textContent === "Second draft")`)
+
+	// A reload keeps both, and opens the one edited last.
+	tb.nav(srv.URL + "/preview")
+	tb.waitMounted()
+	tb.waitFor(`document.querySelector("#pv-output[data-rev]") !== null`)
+	if got := pvDrafts(tb); !slices.Equal(got, []string{"*Second draft", "Alpha"}) {
+		t.Fatalf("after a reload: drafts %q", got)
+	}
+	if got := eval[string](tb, `document.querySelector("#pv-body").value`); !strings.Contains(got, "The second text.") {
+		t.Fatalf("after a reload the editor holds %q", got)
+	}
+	if got := pvFrameText(tb, "pv-frame-card-light"); !strings.Contains(got, "Second draft") {
+		t.Fatalf("after a reload the card shows %q", got)
+	}
+	if !eval[bool](tb, `document.querySelector("#pv-format-markdown").checked`) {
+		t.Fatal("after a reload the format is not Markdown")
+	}
+
+	// Switching drafts fills the editor and the fields.
+	rev = pvRev(tb)
+	tb.do(chromedp.Click(chromedp.CSS(".pv-draft:not([aria-current])")))
+	pvWaitRev(tb, rev)
+	if got := eval[[]string](tb, `[document.querySelector("#pv-body").value, document.querySelector("#pv-name").value]`); got[0] != "# First draft\n\nThe first text." || got[1] != "Alpha" {
+		t.Fatalf("opening Alpha shows %q", got)
+	}
+	if got := pvFrameText(tb, "pv-frame-reader-dark"); !strings.Contains(got, "First draft") || !strings.Contains(got, "The first text.") {
+		t.Fatalf("the reader shows %q", got)
+	}
+
+	// Delete, undo, delete again; a reload agrees.
+	tb.do(chromedp.Click(chromedp.CSS("#pv-delete")))
+	tb.waitFor(`document.querySelectorAll(".pv-draft").length === 1`)
+	if got := eval[string](tb, `document.querySelector(".pv-drafts .reader-notice").textContent`); got != "Deleted “Alpha”.Undo" {
+		t.Fatalf("notice %q", got)
+	}
+	tb.do(chromedp.Click(chromedp.CSS(".pv-drafts .reader-notice button")))
+	tb.waitFor(`document.querySelectorAll(".pv-draft").length === 2`)
+	if got := pvDrafts(tb); !slices.Equal(got, []string{"*Alpha", "Second draft"}) {
+		t.Fatalf("after undo: %q", got)
+	}
+	tb.do(chromedp.Click(chromedp.CSS("#pv-delete")))
+	tb.waitFor(`document.querySelectorAll(".pv-draft").length === 1`)
+	tb.nav(srv.URL + "/preview")
+	tb.waitMounted()
+	tb.waitFor(`document.querySelector("#pv-output[data-rev]") !== null`)
+	if got := pvDrafts(tb); !slices.Equal(got, []string{"*Second draft"}) {
+		t.Fatalf("after delete and reload: %q", got)
+	}
+	tb.noConsoleErrors()
+}
+
+func TestPreviewPublish(t *testing.T) {
+	srv := startServer(t)
+	tb := pvOpen(t, srv)
+	pvFormat(tb, "html")
+	rev := pvRev(tb)
+	pvInsert(tb, "#pv-meta-title", "", "Published from the preview")
+	pvInsert(tb, "#pv-meta-tags", "", "preview, tests")
+	pvInsert(tb, "#pv-body", `<p>First version with <a href="https://example.com/x" onclick="top.__pwned = 1">a link</a>.</p><script>top.__pwned = 2</script>`, "")
+	pvWaitRev(tb, rev)
+
+	// Without a token, nothing is sent.
+	tb.do(chromedp.Click(chromedp.CSS("#pv-publish")))
+	tb.waitFor(`document.querySelector("#pv-publish-msg").textContent === "Enter the API token to publish."`)
+	// A wrong token is refused by the server.
+	pvInsert(tb, "#pv-token", "", "wrong")
+	tb.do(chromedp.Click(chromedp.CSS("#pv-publish")))
+	tb.waitFor(`document.querySelector("#pv-publish-msg").textContent === "Not published: wrong API token"`)
+
+	eval[bool](tb, `(() => { const el = document.querySelector("#pv-token"); el.value = ""; return true; })()`)
+	pvInsert(tb, "#pv-token", "", testToken)
+	tb.do(chromedp.Click(chromedp.CSS("#pv-publish")))
+	tb.waitFor(`document.querySelector("#pv-reader-link") !== null`)
+	slug := "published-from-the-preview"
+	if got := eval[string](tb, `document.querySelector("#pv-reader-link").getAttribute("href")`); got != "/a/"+slug {
+		t.Fatalf("reader link %q", got)
+	}
+	if got := eval[string](tb, `document.querySelector("#pv-embed-code").value`); !strings.Contains(got, srv.URL+"/embed/"+slug) || !strings.Contains(got, srv.URL+"/embed.js") {
+		t.Fatalf("embed code %q", got)
+	}
+	var art struct {
+		HTML string   `json:"html"`
+		Tags []string `json:"tags"`
+	}
+	_, body := srv.get(t, "/api/articles/"+slug)
+	if err := json.Unmarshal([]byte(body), &art); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval[string](tb, `document.getElementById("pv-html").textContent`); got != art.HTML {
+		t.Fatalf("published body differs from the preview:\npreview: %q\napi:     %q", got, art.HTML)
+	}
+	if !slices.Equal(art.Tags, []string{"preview", "tests"}) {
+		t.Fatalf("tags %q", art.Tags)
+	}
+	// The token lives in session storage only.
+	if got := eval[[]string](tb, `[sessionStorage.getItem("folio:token"), JSON.stringify(localStorage)]`); got[0] != testToken || strings.Contains(got[1], testToken) {
+		t.Fatalf("token in sessionStorage %q; localStorage %s", got[0], got[1])
+	}
+
+	// Publishing again updates the same article.
+	rev = pvRev(tb)
+	pvInsert(tb, "#pv-body", "<p>Second version.</p>", "")
+	pvWaitRev(tb, rev)
+	if got := eval[string](tb, `document.querySelector("#pv-publish").textContent`); got != "Update “"+slug+"”" {
+		t.Fatalf("publish button %q", got)
+	}
+	tb.do(chromedp.Click(chromedp.CSS("#pv-publish")))
+	tb.waitFor(`document.querySelector("#pv-publish-msg").textContent === "Updated “Published from the preview”."`)
+	_, body = srv.get(t, "/api/articles/"+slug)
+	json.Unmarshal([]byte(body), &art)
+	if !strings.Contains(art.HTML, "Second version.") {
+		t.Fatalf("after the update the article holds %q", art.HTML)
+	}
+
+	// A second draft with the same title runs into the article and may
+	// update it.
+	tb.do(chromedp.Click(chromedp.CSS("#pv-new")))
+	tb.waitFor(`document.querySelectorAll(".pv-draft").length === 2`)
+	pvFormat(tb, "html")
+	rev = pvRev(tb)
+	pvInsert(tb, "#pv-body", "<h1>Published from the preview</h1><p>Third version.</p>", "")
+	pvWaitRev(tb, rev)
+	tb.do(chromedp.Click(chromedp.CSS("#pv-publish")))
+	tb.waitFor(`document.querySelector("#pv-update-existing") !== null`)
+	tb.do(chromedp.Click(chromedp.CSS("#pv-update-existing")))
+	tb.waitFor(`document.querySelector("#pv-publish-msg").textContent.startsWith("Updated")`)
+	_, body = srv.get(t, "/api/articles/"+slug)
+	json.Unmarshal([]byte(body), &art)
+	if !strings.Contains(art.HTML, "Third version.") {
+		t.Fatalf("after the update the article holds %q", art.HTML)
+	}
+
+	// The reader link opens the article in the app.
+	tb.do(chromedp.Click(chromedp.CSS("#pv-reader-link")))
+	tb.waitFor(`document.querySelector(".page[data-page=reader] h1")?.textContent === "Published from the preview"`)
+	if got := eval[string](tb, `String(window.__pwned)`); got != "undefined" {
+		t.Fatalf("a payload ran: %s", got)
+	}
+	tb.noConsoleErrors("status of 401", "status of 409")
+}
+
+func TestPreviewImportRefused(t *testing.T) {
+	srv := startServer(t)
+	tb := pvOpen(t, srv)
+	tb.do(chromedp.Click(chromedp.CSS(".pv-import summary")))
+	for _, tc := range []struct{ url, msg string }{
+		{"http://169.254.169.254/latest/meta-data/", "The page could not be imported: refused: 169.254.169.254 is a link-local address; Folio fetches only from public addresses"},
+		{srv.URL + "/", "The page could not be imported: refused: 127.0.0.1 is a loopback address; Folio fetches only from public addresses"},
+		{"ftp://example.com/", `The page could not be imported: only http and https addresses can be fetched, not "ftp:"`},
+	} {
+		eval[bool](tb, `(() => { document.querySelector("#pv-page-url").value = ""; return true; })()`)
+		pvInsert(tb, "#pv-page-url", tc.url, "")
+		tb.do(chromedp.Click(chromedp.CSS("#pv-import")))
+		tb.waitFor(`document.querySelector("#pv-import-msg").textContent === ` + jsString(tc.msg))
+	}
+	if got := pvDrafts(tb); len(got) != 1 {
+		t.Fatalf("refused imports made drafts: %q", got)
+	}
+	tb.noConsoleErrors("status of 422", "status of 400")
+}
+
+func TestPreviewOffline(t *testing.T) {
+	srv := startServer(t)
+	tb := pvOpen(t, srv)
+	tb.waitFor(`navigator.serviceWorker.controller !== null`)
+	pvFormat(tb, "markdown")
+	rev := pvRev(tb)
+	pvInsert(tb, "#pv-body", "# Written online\n\nA first paragraph.", "")
+	pvWaitRev(tb, rev)
+
+	srv.stop()
+	rev = pvRev(tb)
+	pvInsert(tb, "#pv-body", "\n\nWritten after the server went away.", "")
+	pvWaitRev(tb, rev)
+	tb.waitFor(`document.getElementById("pv-frame-reader-light").contentDocument.body.textContent.includes("Written after the server went away.")`)
+
+	// Publishing says it needs the network and keeps the draft.
+	pvInsert(tb, "#pv-token", "", testToken)
+	tb.do(chromedp.Click(chromedp.CSS("#pv-publish")))
+	tb.waitFor(`document.querySelector("#pv-publish-msg").textContent.startsWith("You are offline.")`)
+
+	// A reload with the server gone: the page, the app, the drafts and the
+	// styled outputs all come from the browser.
+	tb.nav(srv.URL + "/preview")
+	tb.waitMounted()
+	tb.waitFor(`document.querySelector("#pv-output[data-rev]") !== null`)
+	for _, f := range []string{"pv-frame-card-light", "pv-frame-reader-dark", "pv-frame-embed-dark"} {
+		if got := pvFrameText(tb, f); !strings.Contains(got, "Written online") {
+			t.Errorf("offline, %s shows %q", f, got)
+		}
+	}
+	if got := eval[[]string](tb, pvFrames+`.map(f => f.id + " " + f.contentDocument.adoptedStyleSheets.length + " " + (f.contentDocument.adoptedStyleSheets[0]?.cssRules.length > 10))`); !slices.Equal(got, []string{
+		"pv-frame-card-light 1 true", "pv-frame-card-dark 1 true", "pv-frame-embed-light 1 true",
+		"pv-frame-embed-dark 1 true", "pv-frame-reader-light 1 true", "pv-frame-reader-dark 1 true",
+	}) {
+		t.Errorf("offline frame styles: %q", got)
+	}
+	if got := eval[string](tb, `getComputedStyle(document.querySelector(".pv-frame")).borderRadius`); got != "8px" {
+		t.Errorf("preview.css is not applied offline (frame border radius %q)", got)
+	}
+	rev = pvRev(tb)
+	pvInsert(tb, "#pv-body", "\n\nAnd after the reload.", "")
+	pvWaitRev(tb, rev)
+	if got := pvFrameText(tb, "pv-frame-reader-light"); !strings.Contains(got, "And after the reload.") {
+		t.Fatalf("offline after a reload the reader shows %q", got)
+	}
+	tb.noConsoleErrors("net::ERR_CONNECTION_REFUSED", "Failed to fetch", "FetchEvent")
+}
