@@ -1,0 +1,235 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"folio/article"
+	"folio/draft"
+	"folio/sanitize"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+var pvNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+
+// TestPreviewPipelineMatchesImport checks that the preview's pipeline
+// gives, for the sample article as plain text and no metadata, exactly
+// what `folio import` stores: draft.Text, then (*Draft).Article.
+func TestPreviewPipelineMatchesImport(t *testing.T) {
+	data, err := os.ReadFile("../samples/000_bf3c0d247e44f2ef.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := draft.Text(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, wantReport, err := d.Article(pvNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runPipeline(&previewDraft{Format: formatText, Body: string(data)}, pvNow)
+	if res.Err != "" {
+		t.Fatalf("Err=%q", res.Err)
+	}
+	if !reflect.DeepEqual(res.Article, want) {
+		t.Fatalf("Article=%+v, want %+v", res.Article, want)
+	}
+	if !reflect.DeepEqual(res.Report, wantReport) {
+		t.Fatalf("Report=%v, want %v", res.Report, wantReport)
+	}
+	if res.Found.Title != want.Title || res.Found.Caption == "" || res.Found.Credit == "" || res.Found.Tags == "" {
+		t.Fatalf("Found=%+v lacks what the text gave", res.Found)
+	}
+}
+
+func TestPreviewPipelineFormats(t *testing.T) {
+	for _, tc := range []struct {
+		name, format, body string
+		meta               draftMeta
+		title, err         string
+		html               article.SafeHTML
+		tags               []string
+	}{
+		{name: "html h1", format: formatHTML, body: "<h1>From <i>h1</i></h1><p>Body</p>", title: "From h1", html: "<p>Body</p>", tags: []string{}},
+		{name: "html title field wins", format: formatHTML, body: "<h1>From h1</h1><p>Body</p>", meta: draftMeta{Title: "Field"}, title: "Field", html: "<p>Body</p>", tags: []string{}},
+		{name: "markdown front matter", format: formatMarkdown, body: "---\ntitle: Front\ntags: [a, b]\n---\n\nSome *text*.", title: "Front", html: "<p>Some <em>text</em>.</p>\n", tags: []string{"a", "b"}},
+		{name: "tags field replaces", format: formatMarkdown, body: "---\ntitle: Front\ntags: [a, b]\n---\n\nx", meta: draftMeta{Tags: " c ,, d "}, title: "Front", html: "<p>x</p>\n", tags: []string{"c", "d"}},
+		{name: "plain text", format: formatText, body: "The Title\n\nBy Jane Roe\n\nFirst paragraph.", title: "The Title", html: "<p>First paragraph.</p>\n", tags: []string{}},
+		{name: "empty body, title field", format: formatHTML, body: "  \n", meta: draftMeta{Title: "Only a title"}, title: "Only a title", html: "", tags: []string{}},
+		{name: "no title", format: formatHTML, body: "<p>Body</p>", err: "title is required"},
+		{name: "bad front matter", format: formatMarkdown, body: "---\ntitle: [\n---\nx", err: "front matter"},
+		{name: "bad date", format: formatHTML, body: "<p>x</p>", meta: draftMeta{Title: "T", Published: "yesterday"}, err: "published: write the date as YYYY-MM-DD"},
+		{name: "bad language", format: formatHTML, body: "<p>x</p>", meta: draftMeta{Title: "T", Lang: "not a tag"}, err: "lang"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runPipeline(&previewDraft{Format: tc.format, Body: tc.body, Meta: tc.meta}, pvNow)
+			if tc.err != "" {
+				if res.Article != nil || !strings.Contains(res.Err, tc.err) {
+					t.Fatalf("Err=%q Article=%v, want an error containing %q", res.Err, res.Article, tc.err)
+				}
+				return
+			}
+			if res.Article == nil {
+				t.Fatalf("Err=%q, want an article", res.Err)
+			}
+			a := res.Article
+			if a.Title != tc.title || a.HTML != tc.html || !slices.Equal(a.Tags, tc.tags) {
+				t.Fatalf("title=%q html=%q tags=%q, want %q %q %q", a.Title, a.HTML, a.Tags, tc.title, tc.html, tc.tags)
+			}
+		})
+	}
+}
+
+func TestPreviewMetaFields(t *testing.T) {
+	body := "Headline\n\nA caption that is repeated.\nA caption that is repeated.\nPhoto: Agency\n\nText of the article."
+	res := runPipeline(&previewDraft{Format: formatText, Body: body, Meta: draftMeta{
+		Subtitle: "Sub", Author: "Ann <b>Author</b>", Site: "Site", URL: "https://news.example/a/b",
+		Image: "/img/lead.jpg", ImageAlt: "Alt", Credit: "Own photo", Lang: "pt_BR", Excerpt: "Short.",
+		Published: "2024-03-01",
+	}}, pvNow)
+	a := res.Article
+	if a == nil {
+		t.Fatalf("Err=%q", res.Err)
+	}
+	wantImg := &article.Image{Src: "https://news.example/img/lead.jpg", Alt: "Alt", Caption: "A caption that is repeated.", Credit: "Own photo"}
+	if !reflect.DeepEqual(a.Image, wantImg) {
+		t.Errorf("Image=%+v, want %+v (fields over the text, src resolved against the URL)", a.Image, wantImg)
+	}
+	for got, want := range map[string]string{
+		a.Title: "Headline", a.Subtitle: "Sub", a.Author: "Ann Author", a.Site: "Site", a.Lang: "pt-BR",
+		a.Excerpt: "Short.", a.Published.Format(time.DateOnly): "2024-03-01",
+	} {
+		if got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+	if res.Found.Credit != "Agency" || res.Found.Title != "Headline" {
+		t.Errorf("Found=%+v, want the text's own credit and title", res.Found)
+	}
+
+	// A javascript: image is removed and reported like the sanitiser's.
+	res = runPipeline(&previewDraft{Format: formatHTML, Body: "<p>x</p>", Meta: draftMeta{Title: "T", Image: "javascript:alert(1)", Caption: "C"}}, pvNow)
+	if res.Article == nil || res.Article.Image.Src != "" || res.Article.Image.Caption != "C" {
+		t.Fatalf("Article=%+v, want the caption without the src", res.Article)
+	}
+	if what, _ := removalText(res.Report[0]); what != "javascript: URL in the image field" {
+		t.Fatalf("report %v: %q", res.Report, what)
+	}
+}
+
+func TestRemovalText(t *testing.T) {
+	_, rep := sanitize.HTML(`<script>x</script><script>y</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">a</a><a href="http://[::1">b</a><!-- c -->`, nil)
+	var got []string
+	for _, r := range rep {
+		what, count := removalText(r)
+		got = append(got, what+" "+count)
+	}
+	want := []string{"<script> ×2", "<!-- comment --> ×1", "onerror attribute on <img> ×1", "invalid URL on <a> ×1", "javascript: URL on <a> ×1"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("removalText=%q, want %q", got, want)
+	}
+	for _, tc := range []struct {
+		r    sanitize.Report
+		want string
+	}{
+		{nil, "Nothing was removed: the draft is published as you see it."},
+		{sanitize.Report{{Count: 1}}, "The sanitiser removed 1 thing that is not allowed in published articles."},
+		{sanitize.Report{{Count: 2}, {Count: 3}}, "The sanitiser removed 5 things that are not allowed in published articles."},
+	} {
+		if got := reportSummary(tc.r); got != tc.want {
+			t.Errorf("reportSummary=%q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestPreviewPublishBody(t *testing.T) {
+	res := runPipeline(&previewDraft{Format: formatMarkdown, Body: "---\nslug: my-slug\ntitle: T\npublished: 2024-01-02\n---\n\n<p onclick=x>raw</p>"}, pvNow)
+	if res.Draft == nil {
+		t.Fatalf("Err=%q", res.Err)
+	}
+	b, err := json.Marshal(newPublishBody(res.Draft, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	if m["slug"] != "my-slug" || m["title"] != "T" || m["published"] != "2024-01-02T00:00:00Z" || !strings.Contains(m["html"].(string), "onclick") {
+		t.Fatalf("create body %s: want the slug, title, date and the raw html (the server sanitises it)", b)
+	}
+	if tags, ok := m["tags"].([]any); !ok || len(tags) != 0 {
+		t.Fatalf("tags=%v, want []", m["tags"])
+	}
+	b, _ = json.Marshal(newPublishBody(res.Draft, true))
+	if strings.Contains(string(b), `"slug"`) {
+		t.Fatalf("update body %s names a slug: the article keeps its own", b)
+	}
+	// Only fields the API knows (it rejects unknown ones).
+	known := []string{"slug", "title", "subtitle", "author", "site", "url", "published", "updated", "tags", "image", "excerpt", "html", "lang", "dir"}
+	for k := range m {
+		if !slices.Contains(known, k) {
+			t.Errorf("the body has the field %q, which the API does not know", k)
+		}
+	}
+}
+
+func TestDecodeDrafts(t *testing.T) {
+	t1, t2 := pvNow, pvNow.Add(time.Hour)
+	in, _ := json.Marshal([]*previewDraft{
+		{ID: "a", Format: formatText, Body: "old", Updated: t1},
+		{ID: "b", Format: "rtf", Body: "new", Updated: t2},
+		{ID: "a", Format: formatHTML, Body: "duplicate"},
+		{ID: "", Body: "no id"},
+	})
+	list := decodeDrafts(string(in))
+	if len(list) != 2 || list[0].ID != "b" || list[1].ID != "a" || list[0].Format != formatHTML || list[1].Body != "old" {
+		t.Fatalf("decodeDrafts=%+v", list)
+	}
+	for _, bad := range []string{"", "null", "{", `{"id":"x"}`, `[null]`} {
+		if got := decodeDrafts(bad); len(got) != 0 {
+			t.Errorf("decodeDrafts(%q)=%v, want none", bad, got)
+		}
+	}
+	d := draftFromPage(extractedPage{Title: "T", URL: "https://x.example/p", HTML: "<p>b</p>", Tags: []string{"a", "b"}, Published: "2024-03-01T10:00:00Z"})
+	res := runPipeline(d, pvNow)
+	if d.Format != formatHTML || d.Meta.Tags != "a, b" || res.Article == nil || !res.Article.Published.Equal(time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)) {
+		t.Fatalf("draftFromPage=%+v, pipeline %q", d, res.Err)
+	}
+	if got := draftTitle(&previewDraft{Title: "Cached"}, nil); got != "Cached" {
+		t.Errorf("draftTitle=%q, want the cached title", got)
+	}
+	if got := draftTitle(&previewDraft{Name: " Named ", Title: "Cached"}, nil); got != "Named" {
+		t.Errorf("draftTitle=%q, want the name", got)
+	}
+}
+
+// TestPreviewPrerender checks the page the server sends for /preview: the
+// editor, the frames sandboxed without scripts, and nothing of a draft.
+func TestPreviewPrerender(t *testing.T) {
+	out := app.HTMLString(&preview{})
+	els := parse(t, out)
+	if n := len(els["textarea"]); n != 1 {
+		t.Fatalf("%d textareas, want the editor", n)
+	}
+	if n := len(els["iframe"]); n != len(previewFrames) {
+		t.Fatalf("%d frames, want %d", n, len(previewFrames))
+	}
+	for _, f := range els["iframe"] {
+		for _, a := range f.Attr {
+			if a.Key == "src" || a.Key == "srcdoc" || a.Key == "sandbox" && strings.Contains(a.Val, "allow-scripts") {
+				t.Errorf("frame attribute %s=%q", a.Key, a.Val)
+			}
+		}
+	}
+	for _, want := range []string{`data-page="preview"`, `href="/web/preview.css"`, `id="pv-stage"`, `sandbox="` + frameSandbox + `"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+}
