@@ -348,7 +348,13 @@ func (r *reader) failure() []app.UI {
 	}
 }
 
+// uiLang is the language of the app's own words (buttons, bylines).
+const uiLang = "en"
+
 func (r *reader) article(a *article.Article) app.UI {
+	// The article carries its language and direction; the app's own words
+	// inside it (byline, tools, footer) say they are English and
+	// left-to-right, so that screen readers pick the right voice.
 	el := app.Article().Class("reader")
 	if a.Lang != "" {
 		el = el.Lang(attr(a.Lang))
@@ -356,17 +362,26 @@ func (r *reader) article(a *article.Article) app.UI {
 	if a.Dir != "" {
 		el = el.Dir(attr(a.Dir))
 	}
+	chrome := func(d app.HTMLDiv) app.HTMLDiv {
+		if a.Lang != "" && a.Lang != uiLang {
+			d = d.Lang(uiLang)
+		}
+		if a.Dir == "rtl" {
+			d = d.Dir("ltr")
+		}
+		return d
+	}
 	return el.Body(
 		app.Header().Class("reader-head").Body(
 			kicker(a),
 			app.H1().Class("reader-title").Text(a.Title),
 			subtitle(a.Subtitle),
-			byline(a),
+			chrome(app.Div()).Class("reader-byline-wrap").Body(byline(a)),
 		),
-		r.tools(),
+		chrome(app.Div()).Class("reader-tools-wrap").Body(r.tools()),
 		leadImage(a.Image),
 		safeBody(a.HTML),
-		readerFooter(a),
+		chrome(app.Div()).Class("reader-foot-wrap").Body(readerFooter(a)),
 	)
 }
 

@@ -170,6 +170,15 @@ func TestReaderHostile(t *testing.T) {
 	if dir, _ := attrOf(art, "dir"); dir != "rtl" {
 		t.Fatalf("article dir=%q, want rtl", dir)
 	}
+	for _, d := range els["div"] {
+		if c, _ := attrOf(d, "class"); strings.HasSuffix(c, "-wrap") {
+			lang, _ := attrOf(d, "lang")
+			dir, _ := attrOf(d, "dir")
+			if lang != "en" || dir != "ltr" {
+				t.Errorf("the app's own words in %s are lang=%q dir=%q, want en and ltr", c, lang, dir)
+			}
+		}
+	}
 	var body *html.Node
 	for _, d := range els["div"] {
 		if c, _ := attrOf(d, "class"); c == "article-body" {
