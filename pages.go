@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -98,8 +99,20 @@ func newPages(cfg pageConfig) (http.Handler, error) {
 	base := strings.TrimRight(cfg.BaseURL.String(), "/")
 	store := cfg.Store
 	app.Routes()
-	app.LookupArticle = store.Get
-	app.ListArticles = store.List
+	app.LookupArticle = func(ctx context.Context, slug string) (*article.Article, error) {
+		a, err := store.Get(ctx, slug)
+		if article.Code(err) == article.EINTERNAL {
+			logger.Error("pages: look up an article", "slug", slug, "err", err)
+		}
+		return a, err
+	}
+	app.ListArticles = func(ctx context.Context, f article.ListFilter) (*article.Page, error) {
+		p, err := store.List(ctx, f)
+		if article.Code(err) == article.EINTERNAL {
+			logger.Error("pages: list articles", "err", err)
+		}
+		return p, err
+	}
 	app.BaseURL = base
 
 	p := &pages{files: files, base: base, baseURL: cfg.BaseURL, logger: logger}

@@ -224,6 +224,13 @@ func TestReaderTools(t *testing.T) {
 	tb := newTab(t)
 	tb.nav(srv.URL + "/a/long-read")
 	tb.waitMounted()
+	// The app adopted the prerendered article: no API request was made.
+	if n := eval[int](tb, `performance.getEntriesByType("resource").filter(e => e.name.includes("/api/")).length`); n != 0 {
+		t.Fatalf("%d API requests on first load, want 0", n)
+	}
+	if got := eval[string](tb, `document.querySelector(".reader-title").textContent`); got != "A long read" {
+		t.Fatalf("title %q after mount", got)
+	}
 
 	// Reading progress follows the scroll.
 	eval[bool](tb, `window.scrollTo(0, document.documentElement.scrollHeight / 2), true`)
