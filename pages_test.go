@@ -356,3 +356,17 @@ func TestPagesVersionIsStable(t *testing.T) {
 		t.Fatalf("versions %q and %q, want one content hash", v1, v2)
 	}
 }
+
+func TestPagesIgnoreHostHeader(t *testing.T) {
+	h, st := newTestPages(t)
+	putArticle(t, st, testArticle(t, "there", "There", "<p>Text.</p>"))
+	for _, path := range []string{"/", "/?q=a%22b", "/saved", "/a/there", "/a/missing", `/nope%22%3E%3Cb%3E`} {
+		t.Run(path, func(t *testing.T) {
+			page := body(t, get(t, h, path, "Host", "evil.example:1'&x"))
+			if strings.Contains(page, "evil.example") {
+				t.Fatalf("the Host header reached the page:\n%s", page)
+			}
+			scripts(t, page)
+		})
+	}
+}

@@ -280,11 +280,7 @@ func (h *home) setPage(ctx app.Context) {
 	ctx.Page().SetTitle(pageTitle(h.title() + " · Folio"))
 	if app.IsServer {
 		ctx.Page().SetDescription(attr("Articles from Folio, readable anywhere and offline."))
-		if BaseURL != "" {
-			if u, err := url.Parse(absolute(h.query.href())); err == nil {
-				ctx.Page().ReplaceURL(u)
-			}
-		}
+		setCanonical(ctx, "/", h.query.encode())
 	}
 }
 

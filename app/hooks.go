@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"net/url"
 
 	"folio/article"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
 // Server hooks. The server sets them before it serves a page (pages.go);
@@ -24,3 +27,21 @@ var (
 
 // absolute returns the public URL of a site path.
 func absolute(path string) string { return BaseURL + path }
+
+// setCanonical points the prerendered page's og:url at the public URL of
+// the path and query: go-app would build it from the request's Host
+// header and print it unescaped (goapp.md §2.1, §2.6).
+func setCanonical(ctx app.Context, path, rawQuery string) {
+	if !app.IsServer || BaseURL == "" {
+		return
+	}
+	u, err := url.Parse(BaseURL)
+	if err != nil {
+		return
+	}
+	u.Path, u.RawPath, u.RawQuery, u.Fragment = path, "", "", ""
+	if q, err := url.ParseQuery(rawQuery); err == nil {
+		u.RawQuery = q.Encode()
+	}
+	ctx.Page().ReplaceURL(u)
+}

@@ -22,6 +22,7 @@ type notFound struct {
 func (n *notFound) OnPreRender(ctx app.Context) {
 	n.path = ctx.Page().URL().Path
 	ctx.Page().SetTitle("Page not found · Folio")
+	setCanonical(ctx, n.path, "")
 }
 
 func (n *notFound) OnInit() {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -151,6 +150,7 @@ func (r *reader) OnNav(ctx app.Context) {
 
 func (r *reader) setPage(ctx app.Context) {
 	p := ctx.Page()
+	setCanonical(ctx, "/a/"+r.slug, "")
 	switch {
 	case r.notFound:
 		p.SetTitle("Page not found · Folio")
@@ -170,11 +170,6 @@ func (r *reader) setPage(ctx app.Context) {
 	p.SetDescription(attr(desc))
 	if a.Image != nil && a.Image.Src != "" {
 		p.SetImage(safeURL(a.Image.Src))
-	}
-	if BaseURL != "" {
-		if u, err := url.Parse(absolute("/a/" + a.Slug)); err == nil {
-			p.ReplaceURL(u)
-		}
 	}
 }
 

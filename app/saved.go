@@ -19,6 +19,7 @@ type saved struct {
 func (s *saved) OnPreRender(ctx app.Context) {
 	ctx.Page().SetTitle("Saved articles · Folio")
 	ctx.Page().SetDescription("The articles you saved for reading offline.")
+	setCanonical(ctx, "/saved", "")
 }
 
 func (s *saved) OnMount(ctx app.Context) {
