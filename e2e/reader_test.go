@@ -599,3 +599,22 @@ func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// TestHarnessSeesCSPViolations checks the check the hostile-article test
+// relies on: an inline handler that reaches the DOM is blocked by the
+// page's CSP and shows up as a console error.
+func TestHarnessSeesCSPViolations(t *testing.T) {
+	srv := startServer(t)
+	tb := newTab(t)
+	tb.nav(srv.URL + "/saved")
+	eval[bool](tb, `document.body.insertAdjacentHTML("beforeend", '<img src="/web/nope.png" onerror="window.__pwned = 1">'), true`)
+	tb.waitFor(`document.querySelector("img[onerror]") !== null`)
+	time.Sleep(500 * time.Millisecond)
+	if got := eval[string](tb, `String(window.__pwned)`); got != "undefined" {
+		t.Fatal("the CSP let an inline handler run")
+	}
+	errs := strings.Join(tb.consoleErrors(), "\n")
+	if !strings.Contains(errs, "Content Security Policy") {
+		t.Fatalf("no CSP violation among the console errors:\n%s", errs)
+	}
+}
