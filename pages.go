@@ -137,6 +137,9 @@ func newPages(cfg pageConfig) (http.Handler, error) {
 		Resources:               resources{},
 		WasmContentLengthHeader: "X-Uncompressed-Length",
 		ServiceWorkerTemplate:   string(tmpl),
+		// Long sessions in the app never load a page, so ask the browser
+		// to look for a new service worker now and then.
+		AutoUpdateInterval: 30 * time.Minute,
 	}
 	p.version = appVersion(files, h)
 	h.Version = p.version
@@ -222,6 +225,7 @@ func appVersion(files map[string]staticFile, h *goapp.Handler) string {
 		h.Icon.Default, h.Icon.Large, h.Icon.SVG, h.Icon.AppleTouch, h.BackgroundColor, h.ThemeColor,
 		h.LoadingLabel, strings.Join(h.Styles, ","), strings.Join(h.Scripts, ","),
 		strings.Join(h.CacheableResources, ","), h.WasmContentLengthHeader, h.ServiceWorkerTemplate,
+		h.AutoUpdateInterval.String(),
 	} {
 		sum.Write([]byte(s + "\x00"))
 	}
