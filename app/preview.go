@@ -55,7 +55,8 @@ type preview struct {
 	frames              frameWriter
 
 	notice  string        // about drafts
-	undo    *previewDraft // the draft just deleted
+	undo    *previewDraft   // the draft just deleted
+	deleted map[string]bool // ids of drafts deleted in this tab
 	storeOK bool
 
 	pageURL    string
@@ -107,6 +108,7 @@ func (p *preview) OnMount(ctx app.Context) {
 		p.drafts = []*previewDraft{p.cur}
 	}
 	p.token = sessionGet(tokenKey)
+	p.deleted = map[string]bool{}
 	p.ready = true
 	ctx.Async(func() {
 		sheets := loadFrameStyles()
@@ -117,9 +119,25 @@ func (p *preview) OnMount(ctx app.Context) {
 	})
 	p.refresh(ctx)
 	p.deferred(ctx, p.fillInputs)
-	p.release = append(p.release, onWindow("resize", func(app.Value) {
-		p.dispatch(ctx, func(ctx app.Context) { p.refitFrames() })
-	}))
+	p.release = append(p.release,
+		onWindow("resize", func(app.Value) {
+			p.dispatch(ctx, func(ctx app.Context) { p.refitFrames() })
+		}),
+		// Another tab changed the drafts: list its drafts too.
+		onWindow("storage", func(e app.Value) {
+			if jsString(e.Get("key")) == draftsKey {
+				p.dispatch(ctx, func(ctx app.Context) {
+					p.drafts = mergeDrafts(decodeDrafts(localGet(draftsKey)), p.cur, p.deleted)
+				})
+			}
+		}),
+		// The tab goes away within the debounce: keep the last keystrokes.
+		onWindow("pagehide", func(app.Value) {
+			if !p.editAt.IsZero() {
+				p.save()
+			}
+		}),
+	)
 }
 
 func (p *preview) OnDismount() {
@@ -202,13 +220,21 @@ func (p *preview) edited(ctx app.Context) {
 	})
 }
 
-// save stores the drafts, the current one first.
+// save stores the current draft and forgets the deleted ones. It merges
+// with what is stored rather than overwriting it, so that drafts written
+// in another tab survive.
 func (p *preview) save() {
 	if !p.ready {
 		return
 	}
-	sortDrafts(p.drafts)
-	p.storeOK = storeDrafts(p.drafts, p.cur.ID) == nil
+	merged := mergeDrafts(decodeDrafts(localGet(draftsKey)), p.cur, p.deleted)
+	if err := storeDrafts(merged, p.cur.ID); err != nil {
+		// Storage is full or off: keep the drafts of this page at least.
+		p.storeOK = false
+		p.drafts = mergeDrafts(p.drafts, p.cur, p.deleted)
+		return
+	}
+	p.storeOK, p.drafts = true, merged
 }
 
 // fillInputs puts the current draft into the editor's inputs. They are
@@ -296,7 +322,6 @@ func (p *preview) openDraft(id string) app.EventHandler {
 
 func (p *preview) newDraft(ctx app.Context, e app.Event) {
 	d := newPreviewDraft(p.cur.Format)
-	p.drafts = append(p.drafts, d)
 	p.notice, p.undo = "", nil
 	p.open(d, ctx)
 	p.deferred(ctx, func(ctx app.Context) {
@@ -309,18 +334,13 @@ func (p *preview) newDraft(ctx app.Context, e app.Event) {
 func (p *preview) deleteDraft(ctx app.Context, e app.Event) {
 	gone := p.cur
 	name := draftTitle(gone, &p.res)
-	var rest []*previewDraft
-	for _, d := range p.drafts {
-		if d != gone {
-			rest = append(rest, d)
-		}
+	p.deleted[gone.ID] = true
+	next := newPreviewDraft(gone.Format)
+	for _, d := range mergeDrafts(decodeDrafts(localGet(draftsKey)), nil, p.deleted) {
+		next = d // the most recently edited of the others
+		break
 	}
-	if len(rest) == 0 {
-		rest = []*previewDraft{newPreviewDraft(gone.Format)}
-	}
-	p.drafts = rest
-	sortDrafts(p.drafts)
-	p.open(p.drafts[0], ctx)
+	p.open(next, ctx)
 	p.undo = gone
 	p.notice = "Deleted “" + name + "”."
 }
@@ -331,7 +351,7 @@ func (p *preview) undoDelete(ctx app.Context, e app.Event) {
 	}
 	d := p.undo
 	p.undo, p.notice = nil, "Restored “"+draftTitle(d, nil)+"”."
-	p.drafts = append(p.drafts, d)
+	delete(p.deleted, d.ID)
 	p.open(d, ctx)
 }
 
@@ -366,7 +386,6 @@ func (p *preview) importPage(ctx app.Context, e app.Event) {
 				p.extractMsg, p.extractErr = "The page could not be imported: "+article.Message(err), true
 			default:
 				d := draftFromPage(page)
-				p.drafts = append(p.drafts, d)
 				p.extractMsg, p.extractErr = "Imported “"+strings.TrimSpace(page.Title)+"” as a new draft.", false
 				p.open(d, ctx)
 			}

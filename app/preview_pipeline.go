@@ -102,9 +102,8 @@ type previewResult struct {
 // runPipeline parses the draft's text in its format, applies the metadata
 // fields and runs (*draft.Draft).Article, the pipeline every importer and
 // the API use, with now as the time of publication.
-func runPipeline(pd *previewDraft, now time.Time) previewResult {
+func runPipeline(pd *previewDraft, now time.Time) (res previewResult) {
 	start := time.Now()
-	res := previewResult{}
 	defer func() { res.Took = time.Since(start) }()
 	d, err := parseDraft(pd.Format, pd.Body)
 	if err != nil {

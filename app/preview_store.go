@@ -59,6 +59,23 @@ func sortDrafts(list []*previewDraft) {
 	slices.SortStableFunc(list, func(a, b *previewDraft) int { return b.Updated.Compare(a.Updated) })
 }
 
+// mergeDrafts returns the stored drafts with cur in place of its stored
+// version (or added), without the deleted ones, most recently edited first.
+// cur may be nil.
+func mergeDrafts(stored []*previewDraft, cur *previewDraft, deleted map[string]bool) []*previewDraft {
+	out := make([]*previewDraft, 0, len(stored)+1)
+	for _, d := range stored {
+		if !deleted[d.ID] && (cur == nil || d.ID != cur.ID) {
+			out = append(out, d)
+		}
+	}
+	if cur != nil && !deleted[cur.ID] {
+		out = append(out, cur)
+	}
+	sortDrafts(out)
+	return out
+}
+
 // loadDrafts returns the stored drafts and the id of the one last open.
 func loadDrafts() ([]*previewDraft, string) {
 	return decodeDrafts(localGet(draftsKey)), localGet(currentDraftKey)

@@ -196,6 +196,22 @@ func TestDecodeDrafts(t *testing.T) {
 			t.Errorf("decodeDrafts(%q)=%v, want none", bad, got)
 		}
 	}
+	// The current draft replaces its stored copy; deleted ones go; drafts
+	// other tabs stored stay.
+	cur := &previewDraft{ID: "a", Body: "edited", Updated: t2.Add(time.Hour)}
+	merged := mergeDrafts(list, cur, map[string]bool{"b": true})
+	if len(merged) != 1 || merged[0] != cur {
+		t.Fatalf("mergeDrafts=%+v, want only the current draft", merged)
+	}
+	other := &previewDraft{ID: "c", Updated: t1}
+	merged = mergeDrafts(append(list, other), cur, nil)
+	if ids := []string{merged[0].ID, merged[1].ID, merged[2].ID}; !slices.Equal(ids, []string{"a", "b", "c"}) || merged[0] != cur {
+		t.Fatalf("mergeDrafts ids=%q", ids)
+	}
+	if got := mergeDrafts(list, nil, map[string]bool{"a": true}); len(got) != 1 || got[0].ID != "b" {
+		t.Fatalf("mergeDrafts without a current draft=%+v", got)
+	}
+
 	d := draftFromPage(extractedPage{Title: "T", URL: "https://x.example/p", HTML: "<p>b</p>", Tags: []string{"a", "b"}, Published: "2024-03-01T10:00:00Z"})
 	res := runPipeline(d, pvNow)
 	if d.Format != formatHTML || d.Meta.Tags != "a, b" || res.Article == nil || !res.Article.Published.Equal(time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)) {

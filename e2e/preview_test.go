@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -193,6 +195,8 @@ func TestPreviewHostileDraft(t *testing.T) {
 	}()
 	rev := pvRev(tb)
 	pvInsert(tb, "#pv-meta-title", "", "Hostile <b>draft</b>")
+	pvInsert(tb, "#pv-meta-image", "javascript:top.__pwned = 'image-field'", "")
+	pvInsert(tb, "#pv-meta-caption", `"><img src=x onerror="top.__pwned = 'caption'">A caption`, "")
 	pvInsert(tb, "#pv-body", hostileDraft, "\n<p>Typed by hand.</p>")
 	pvWaitRev(tb, rev)
 	tb.waitFor(`[...document.querySelectorAll(".pv-frame")].every(f => f.contentDocument.body.textContent.includes("Typed by hand."))`)
@@ -245,6 +249,7 @@ func TestPreviewHostileDraft(t *testing.T) {
 		"attribute ontoggle attribute on <details> ×1",
 		"attribute style attribute on <p> ×1",
 		"url javascript: URL on <a> ×2 | href=\"javascript:top.__pwned = 'js-link'\"",
+		"url javascript: URL in the image field ×1 | javascript:top.__pwned = 'image-field'",
 	} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("the report lacks %q:\n%s", want, joined)
@@ -256,6 +261,9 @@ func TestPreviewHostileDraft(t *testing.T) {
 	pvCheckNothingRan(t, tb)
 
 	// The same draft through the API gives the same body, byte for byte.
+	if got := eval[string](tb, `document.getElementById("pv-frame-reader-light").contentDocument.querySelector(".lead-caption").textContent`); got != `"> A caption` {
+		t.Errorf("the caption reads %q, want the text of the field without its markup", got)
+	}
 	body, _ := json.Marshal(map[string]any{"title": "Hostile <b>draft</b>", "html": hostileDraft + "\n<p>Typed by hand.</p>"})
 	var created struct {
 		HTML string `json:"html"`
@@ -373,6 +381,24 @@ func TestPreviewDrafts(t *testing.T) {
 	}
 	pvFormat(tb, "markdown")
 	tb.waitFor(`[...document.querySelectorAll(".pv-draft")].some(b => b.textContent === "Second draft")`)
+
+	// A draft written by another tab is listed at once (the storage event)
+	// and survives this tab's saves. A frame of the page writes it: it
+	// shares the page's storage but is another document, as a tab is.
+	eval[bool](tb, `(() => {
+		const list = JSON.parse(localStorage.getItem("folio:drafts"));
+		list.push({id: "othertab", name: "From the other tab", format: "markdown", body: "# Other", meta: {}, updated: "2020-01-01T00:00:00Z"});
+		document.querySelector(".pv-frame").contentWindow.localStorage.setItem("folio:drafts", JSON.stringify(list));
+		return true;
+	})()`)
+	tb.waitFor(`[...document.querySelectorAll(".pv-draft")].some(b => b.textContent === "From the other tab")`)
+	rev = pvRev(tb)
+	pvInsert(tb, "#pv-body", "", " More.")
+	pvWaitRev(tb, rev)
+	eval[bool](tb, `[...document.querySelectorAll(".pv-draft")].find(b => b.textContent === "From the other tab").click(), true`)
+	tb.waitFor(`document.querySelector(".pv-draft[aria-current]").textContent === "From the other tab" && document.querySelector("#pv-body").value === "# Other"`)
+	tb.do(chromedp.Click(chromedp.CSS("#pv-delete")))
+	tb.waitFor(`document.querySelectorAll(".pv-draft").length === 2`)
 
 	// A reload keeps both, and opens the one edited last.
 	tb.nav(srv.URL + "/preview")
@@ -580,4 +606,171 @@ func TestPreviewOffline(t *testing.T) {
 		t.Fatalf("offline after a reload the reader shows %q", got)
 	}
 	tb.noConsoleErrors("net::ERR_CONNECTION_REFUSED", "Failed to fetch", "FetchEvent")
+}
+
+// TestPreviewAccessibility runs axe over the preview in the light and dark
+// themes (the frames hold the site's own components, which the reader's
+// tests check), then checks the tabs of the narrow layout.
+func TestPreviewAccessibility(t *testing.T) {
+	axe, err := os.ReadFile("testdata/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t)
+	tb := pvOpen(t, srv)
+	pvFormat(tb, "html")
+	pvSetBody(tb, hostileDraft)
+	pvInsert(tb, "#pv-meta-title", "", "A title")
+	tb.waitFor(`document.querySelector("#pv-report li") !== null && document.querySelector(".pv-status") !== null`)
+	for _, scheme := range []string{"light", "dark"} {
+		t.Run(scheme, func(t *testing.T) {
+			call(tb, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+			})
+			eval[bool](tb, string(axe)+";true")
+			res := eval[struct {
+				Violations []string
+				Passes     int
+			}](tb, `axe.run(document, {resultTypes: ["violations"], iframes: false}).then(r => ({
+				Violations: r.violations.map(v => v.id + " (" + v.impact + "): " + v.help + " at " + v.nodes.map(n => n.target.join(" ")).join(", ")),
+				Passes: r.passes.length,
+			}))`)
+			if len(res.Violations) > 0 {
+				t.Fatalf("axe found %d violations:\n%s", len(res.Violations), strings.Join(res.Violations, "\n"))
+			}
+			if res.Passes < 10 {
+				t.Fatalf("axe passed only %d rules: did it run?", res.Passes)
+			}
+		})
+	}
+
+	// Narrow: one section at a time, chosen with the tabs.
+	call(tb, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 400, Height: 800, DeviceScaleFactor: 1, Mobile: true})
+	defer call(tb, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+	visible := `[...document.querySelectorAll(".pv-panel")].filter(p => p.offsetParent !== null).map(p => p.id)`
+	tb.waitFor(visible + `.join() === "pv-panel-edit"`)
+	for _, tab := range []string{"reader", "embed", "removed", "edit"} {
+		tb.do(chromedp.Click(chromedp.CSS("#pv-tab-" + tab)))
+		tb.waitFor(visible + `.join() === "pv-panel-` + tab + `"`)
+		if got := eval[string](tb, `document.querySelector("#pv-tab-`+tab+`").getAttribute("aria-selected")`); got != "true" {
+			t.Fatalf("tab %s aria-selected=%q", tab, got)
+		}
+		if tab == "reader" {
+			tb.waitFor(`document.getElementById("pv-frame-reader-light").offsetHeight > 200`)
+		}
+	}
+	// Wide: the editor and every output at once, no tabs.
+	call(tb, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 1280, Height: 900, DeviceScaleFactor: 1})
+	tb.waitFor(visible + `.length === 6 && document.querySelector(".pv-tabs").offsetParent === null`)
+	tb.noConsoleErrors("img.invalid")
+}
+
+// TestPreviewMeasure measures, in Chromium, the time from a change of a
+// 50 KB draft to the updated outputs:
+//
+//	go test ./e2e -run TestPreviewMeasure -measure-preview -v
+//
+// Each run sets the editor's text and dispatches an input event (what a
+// keystroke or a paste does), then waits for the output revision to change
+// (a MutationObserver on data-rev, which is set after the frames are
+// written) and for the next animation frame.
+func TestPreviewMeasure(t *testing.T) {
+	if f := flag.Lookup("measure"); !*measurePreview && (f == nil || f.Value.String() != "true") {
+		t.Skip("run with -measure-preview")
+	}
+	srv := startServer(t)
+	tb := pvOpen(t, srv)
+	type run struct{ Total, Pipeline, Render, Edit float64 }
+	for _, tc := range []struct{ format, text string }{
+		{"html", pvArticleHTML(50 << 10)},
+		{"markdown", pvArticleMarkdown(50 << 10)},
+	} {
+		pvFormat(tb, tc.format)
+		pvSetBody(tb, tc.text)
+		time.Sleep(500 * time.Millisecond)
+		runs := eval[[]run](tb, `(async (text, n) => {
+			const ta = document.querySelector("#pv-body"), out = document.querySelector("#pv-output");
+			const res = [];
+			for (let i = 0; i < n; i++) {
+				const rev = +out.dataset.rev;
+				const done = new Promise(resolve => {
+					const mo = new MutationObserver(() => {
+						if (+out.dataset.rev > rev) { mo.disconnect(); requestAnimationFrame(() => resolve(performance.now())); }
+					});
+					mo.observe(out, {attributes: true, attributeFilter: ["data-rev"]});
+				});
+				const t0 = performance.now();
+				ta.value = text + "\n<p>Run " + i + ".</p>";
+				ta.dispatchEvent(new Event("input", {bubbles: true}));
+				const t1 = await done;
+				res.push({Total: t1 - t0, Pipeline: +out.dataset.pipelineMs, Render: +out.dataset.renderMs, Edit: +out.dataset.editMs});
+				await new Promise(r => setTimeout(r, 250));
+			}
+			return res;
+		})(`+jsString(tc.text)+`, 11)`)
+		runs = runs[1:] // the first run warms up
+		stat := func(get func(run) float64) string {
+			v := make([]float64, len(runs))
+			for i, r := range runs {
+				v[i] = get(r)
+			}
+			slices.Sort(v)
+			return fmt.Sprintf("median %.0f ms (min %.0f, max %.0f)", v[len(v)/2], v[0], v[len(v)-1])
+		}
+		t.Logf("%s, %d bytes, %d runs:", tc.format, len(tc.text), len(runs))
+		t.Logf("  input event → outputs painted: %s (includes the %d ms debounce)", stat(func(r run) float64 { return r.Total }), pvDebounceMS)
+		t.Logf("  without the debounce:          %s", stat(func(r run) float64 { return r.Total - pvDebounceMS }))
+		t.Logf("  parse + sanitise (pipeline):   %s", stat(func(r run) float64 { return r.Pipeline }))
+		t.Logf("  pipeline + render + frames:    %s", stat(func(r run) float64 { return r.Render }))
+	}
+	tb.noConsoleErrors("img.invalid")
+}
+
+// pvDebounceMS is the preview's debounce (app.previewDebounce).
+const pvDebounceMS = 180
+
+// pvArticleHTML returns an article of about n bytes of HTML in the shape
+// of a long news feature: headings, paragraphs with links and emphasis,
+// lists, quotes, figures, a table, code, and a few things the sanitiser
+// removes.
+func pvArticleHTML(n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		switch i % 8 {
+		case 0:
+			fmt.Fprintf(&b, "<h2 id=\"part-%d\">Part %d: the harbour at dawn</h2>\n", i, i)
+		case 1, 2, 5:
+			fmt.Fprintf(&b, "<p>The <em>lamp</em> turns every ten seconds, and the keeper writes the weather in a log that <a href=\"https://news.example/log/%d\">nobody has read</a> since the light was automated. <strong>Paragraph %d</strong> goes on about fog, gulls and the supply boat that comes on Thursdays.</p>\n", i, i)
+		case 3:
+			fmt.Fprintf(&b, "<ul><li>Fog horn checked</li><li>Lens cleaned, item %d</li><li><a href=\"/relative/%d\">Relative link</a></li></ul>\n", i, i)
+		case 4:
+			fmt.Fprintf(&b, "<figure><img src=\"/web/icon-192.png\" alt=\"The lamp room\" width=\"192\" height=\"192\" onerror=\"alert(1)\"><figcaption>The lamp room, photo %d.</figcaption></figure>\n", i)
+		case 6:
+			fmt.Fprintf(&b, "<blockquote><p>“Nobody comes here for the view,” he says, %d times a day.</p></blockquote>\n<script>alert(%d)</script>\n", i, i)
+		case 7:
+			fmt.Fprintf(&b, "<table><tr><th>Hour</th><th>Wind</th></tr><tr><td>%d:00</td><td>NW 5</td></tr></table>\n<pre><code class=\"language-go\">fmt.Println(%d)</code></pre>\n", i%24, i)
+		}
+	}
+	return b.String()
+}
+
+// pvArticleMarkdown returns a Markdown article of about n bytes.
+func pvArticleMarkdown(n int) string {
+	var b strings.Builder
+	b.WriteString("---\ntitle: The last lighthouse keeper\nauthor: Ada Keeper\ntags: [sea, work]\n---\n\n")
+	for i := 0; b.Len() < n; i++ {
+		switch i % 6 {
+		case 0:
+			fmt.Fprintf(&b, "## Part %d: the harbour at dawn\n\n", i)
+		case 1, 2:
+			fmt.Fprintf(&b, "The *lamp* turns every ten seconds, and the keeper writes the weather in a log that [nobody has read](https://news.example/log/%d) since the light was automated. **Paragraph %d** goes on about fog, gulls and the supply boat.\n\n", i, i)
+		case 3:
+			fmt.Fprintf(&b, "- Fog horn checked\n- Lens cleaned, item %d\n- Supply boat on Thursday\n\n", i)
+		case 4:
+			fmt.Fprintf(&b, "> “Nobody comes here for the view,” he says, %d times a day.\n\n![The lamp room](/web/icon-192.png)\n\n", i)
+		case 5:
+			fmt.Fprintf(&b, "| Hour | Wind |\n|---|---|\n| %d:00 | NW 5 |\n\n```go\nfmt.Println(%d)\n```\n\n", i%24, i)
+		}
+	}
+	return b.String()
 }
