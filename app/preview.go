@@ -54,7 +54,7 @@ type preview struct {
 	refreshAt, editedAt time.Time
 	frames              frameWriter
 
-	notice  string        // about drafts
+	notice  string          // about drafts
 	undo    *previewDraft   // the draft just deleted
 	deleted map[string]bool // ids of drafts deleted in this tab
 	storeOK bool
