@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -209,64 +210,65 @@ func FuzzOEmbedQuery(f *testing.F) {
 		// accounted for, every URL rebuilt from a valid slug and valid
 		// options) leaves no room for the input to be reflected: a value
 		// that broke out of its attribute or element would fail it.
-		fuzzCheckSnippet(t, got.HTML, slugs)
+		if err := fuzzCheckSnippet(got.HTML, slugs); err != nil {
+			t.Fatalf("GET /oembed?%s: %v", query, err)
+		}
 	})
 }
 
-// fuzzCheckSnippet checks an oEmbed html: a blockquote.folio-embed whose
+// fuzzCheckSnippet checks an oEmbed html and says what is wrong with it: a blockquote.folio-embed whose
 // data-src is a card page and whose cite is a reader page of this site,
 // holding paragraphs of text and one link to the reader page; then the
 // loader script, async, from this site, empty; nothing else, and no
 // attribute beyond those the snippet writes.
-func fuzzCheckSnippet(t *testing.T, snippet string, slugs []string) {
-	t.Helper()
+func fuzzCheckSnippet(snippet string, slugs []string) error {
 	if n := strings.Count(strings.ToLower(snippet), "<script"); n != 1 {
-		t.Fatalf("the html holds %d '<script', want the loader's only: %s", n, snippet)
+		return fmt.Errorf("the html holds %d '<script', want the loader's only: %s", n, snippet)
 	}
 	nodes, err := xhtml.ParseFragment(strings.NewReader(snippet), &xhtml.Node{Type: xhtml.ElementNode, Data: "div", DataAtom: atom.Div})
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	if len(nodes) != 2 || nodes[0].DataAtom != atom.Blockquote || nodes[1].DataAtom != atom.Script {
-		t.Fatalf("the html is not a blockquote and a script: %s", snippet)
+		return fmt.Errorf("the html is not a blockquote and a script: %s", snippet)
 	}
 	bq, script := nodes[0], nodes[1]
 	if len(script.Attr) != 2 || fuzzAttr(script, "src") != embed.LoaderURL(oembedFuzzBase) || !fuzzHasAttr(script, "async") || script.FirstChild != nil {
-		t.Fatalf("the script is not the loader: %s", snippet)
+		return fmt.Errorf("the script is not the loader: %s", snippet)
 	}
 	var slug string
 	for _, a := range bq.Attr {
 		switch a.Key {
 		case "class":
 			if a.Val != "folio-embed" {
-				t.Fatalf("class=%q", a.Val)
+				return fmt.Errorf("class=%q", a.Val)
 			}
 		case "cite":
 			s, ok := strings.CutPrefix(a.Val, oembedFuzzBase+"/a/")
 			if !ok || article.ValidSlug(s) != nil {
-				t.Fatalf("cite=%q", a.Val)
+				return fmt.Errorf("cite=%q", a.Val)
 			}
 			slug = s
 		case "data-src":
 			u, err := url.Parse(a.Val)
 			if err != nil || !strings.HasPrefix(a.Val, oembedFuzzBase+"/embed/") {
-				t.Fatalf("data-src=%q", a.Val)
+				return fmt.Errorf("data-src=%q", a.Val)
 			}
 			opts, err := embed.ParseOptions(u.Query())
 			if err != nil || embed.CardURL(oembedFuzzBase, strings.TrimPrefix(u.Path, "/folio/embed/"), opts) != a.Val {
-				t.Fatalf("data-src=%q is not a card URL with valid options (%v)", a.Val, err)
+				return fmt.Errorf("data-src=%q is not a card URL with valid options (%v)", a.Val, err)
 			}
 		case "data-layout":
 			if a.Val != embed.LayoutCompact {
-				t.Fatalf("data-layout=%q", a.Val)
+				return fmt.Errorf("data-layout=%q", a.Val)
 			}
 		case "data-width":
 			if n := fuzzAtoi(a.Val); n <= 0 || n > embed.DefaultWidth {
-				t.Fatalf("data-width=%q", a.Val)
+				return fmt.Errorf("data-width=%q", a.Val)
 			}
 		case "lang", "dir":
 		default:
-			t.Fatalf("the blockquote has the attribute %s=%q", a.Key, a.Val)
+			return fmt.Errorf("the blockquote has the attribute %s=%q", a.Key, a.Val)
 		}
 	}
 	found := false
@@ -274,12 +276,12 @@ func fuzzCheckSnippet(t *testing.T, snippet string, slugs []string) {
 		found = found || s == slug
 	}
 	if !found {
-		t.Fatalf("cite names %q, not a stored article", slug)
+		return fmt.Errorf("cite names %q, not a stored article", slug)
 	}
 	links := 0
 	for p := bq.FirstChild; p != nil; p = p.NextSibling {
 		if p.Type != xhtml.ElementNode || p.DataAtom != atom.P || len(p.Attr) != 0 {
-			t.Fatalf("the blockquote holds something other than paragraphs: %s", snippet)
+			return fmt.Errorf("the blockquote holds something other than paragraphs: %s", snippet)
 		}
 		for c := p.FirstChild; c != nil; c = c.NextSibling {
 			switch {
@@ -288,13 +290,14 @@ func fuzzCheckSnippet(t *testing.T, snippet string, slugs []string) {
 				c.Attr[0].Val == embed.ReaderURL(oembedFuzzBase, slug) && c.FirstChild != nil && c.FirstChild.Type == xhtml.TextNode && c.FirstChild.NextSibling == nil:
 				links++
 			default:
-				t.Fatalf("a paragraph holds markup: %s", snippet)
+				return fmt.Errorf("a paragraph holds markup: %s", snippet)
 			}
 		}
 	}
 	if links != 1 {
-		t.Fatalf("%d links to the reader page, want 1: %s", links, snippet)
+		return fmt.Errorf("%d links to the reader page, want 1: %s", links, snippet)
 	}
+	return nil
 }
 
 // FuzzParseOEmbedRequest fuzzes the oEmbed query parser on its own with a
@@ -430,4 +433,33 @@ func fuzzHasAttr(n *xhtml.Node, key string) bool {
 		}
 	}
 	return false
+}
+
+// TestFuzzCheckSnippet makes sure the fuzz target's snippet check fails
+// when the snippet carries injected markup or attributes, so that its
+// passing means something.
+func TestFuzzCheckSnippet(t *testing.T) {
+	_, slugs := oembedFuzzEnv(t)
+	good := embed.Snippet(article.Summary{Slug: slugs[0], Title: "T", Excerpt: "E", Author: "A"}, oembedFuzzBase, embed.Options{Width: 320, Layout: embed.LayoutCompact, Accent: "#0a7cff"})
+	if err := fuzzCheckSnippet(good, slugs); err != nil {
+		t.Fatalf("the good snippet fails: %v\n%s", err, good)
+	}
+	reader := embed.ReaderURL(oembedFuzzBase, slugs[0])
+	for name, bad := range map[string]string{
+		"SecondScript":  good + `<script>alert(1)</script>`,
+		"Handler":       strings.Replace(good, `<blockquote class`, `<blockquote onmouseover="alert(1)" class`, 1),
+		"ElementInText": strings.Replace(good, `>T</a>`, `>T<img src=x onerror=alert(1)></a>`, 1),
+		"LinkElsewhere": strings.Replace(good, `<a href="`+reader+`"`, `<a href="javascript:alert(1)"`, 1),
+		"ForeignLoader": strings.Replace(good, embed.LoaderURL(oembedFuzzBase), "https://evil.example/embed.js", 1),
+		"BadOption":     strings.Replace(good, "layout=compact", "layout=%22%3E%3Cscript%3E", 1),
+		"NoSuchSlug":    strings.ReplaceAll(good, "/"+slugs[0], "/no-such-slug"),
+		"CardQuery":     strings.Replace(good, `data-src="`+oembedFuzzBase+`/embed/`+slugs[0], `data-src="`+oembedFuzzBase+`/embed/`+slugs[0]+`?x=%22%3E`, 1),
+	} {
+		if bad == good {
+			t.Fatalf("%s: the replacement did not apply to %s", name, good)
+		}
+		if err := fuzzCheckSnippet(bad, slugs); err == nil {
+			t.Errorf("%s: the check passed %s", name, bad)
+		}
+	}
 }

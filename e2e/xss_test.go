@@ -27,6 +27,9 @@ import (
 
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"folio/article"
+	"folio/embed"
 )
 
 // TestXSS pushes every vector of the corpora (sanitize/testdata/xss.txt and
@@ -87,6 +90,7 @@ func TestXSS(t *testing.T) {
 	lap(fmt.Sprintf("ingest (%d articles)", len(stored)))
 
 	counts := map[string]map[string]int{} // output → path → articles checked
+	reflected := "not run"
 	count := func(output string, s *xssStored) {
 		if counts[output] == nil {
 			counts[output] = map[string]int{}
@@ -239,6 +243,13 @@ func TestXSS(t *testing.T) {
 	})
 	lap("reader mounted")
 
+	t.Run("reflected", func(t *testing.T) {
+		n, loaded := xssReflected(t, srv, browser, allow, vectors, stored[0].Slug, inline)
+		reflected = fmt.Sprintf("%d vectors × %d query and path places, parsed: %d URLs; %d of them loaded in Chromium", len(vectors), len(xssReflectPlaces), n, loaded)
+		t.Log(reflected)
+	})
+	lap("reflected")
+
 	t.Run("feeds", func(t *testing.T) {
 		reader := newXSSTab(t, browser, allow, false)
 		seen := xssFeeds(t, srv, host, reader, articles)
@@ -253,6 +264,7 @@ func TestXSS(t *testing.T) {
 	lap("feeds")
 
 	xssReport(t, vectors, stored, refused, counts)
+	t.Logf("reflected input: %s", reflected)
 	t.Logf("total %s", time.Since(start).Round(time.Millisecond))
 }
 
@@ -921,6 +933,84 @@ func xssFramesParallel(t *testing.T, browser context.Context, allow xssAllow, co
 	})
 }
 
+// xssReflectPlaces are the places of a request that a page may echo:
+// the home list's search, tag and cursor, a reader page's query, the card
+// page's options, and the path of a page that does not exist. %s is the
+// vector, escaped for its place; SLUG is an article's slug.
+var xssReflectPlaces = []string{"/?q=%s", "/?tag=%s", "/?cursor=%s", "/a/SLUG?q=%s", "/embed/SLUG?theme=%s&layout=%s&accent=%s", "/nope/%s"}
+
+// xssReflected requests every vector in every place of xssReflectPlaces
+// and checks the page as parsed; every fourth vector's page (the places in
+// turn) is loaded in Chromium too. It returns how many URLs it parsed and
+// how many it loaded.
+func xssReflected(t *testing.T, srv *xssServer, browser context.Context, allow xssAllow, vectors []xssVector, slug string, inline []string) (int, int) {
+	t.Helper()
+	type job struct {
+		u    string
+		v    xssVector
+		card bool
+	}
+	var jobs []job
+	var chosen []string
+	for i, v := range vectors {
+		for k, place := range xssReflectPlaces {
+			esc := url.QueryEscape(v.Payload)
+			if strings.HasPrefix(place, "/nope/") {
+				esc = url.PathEscape(v.Payload)
+			}
+			u := strings.ReplaceAll(strings.ReplaceAll(place, "SLUG", slug), "%s", esc)
+			jobs = append(jobs, job{u, v, strings.HasPrefix(place, "/embed/")})
+			if i%4 == 0 && k == (i/4)%len(xssReflectPlaces) {
+				chosen = append(chosen, srv.URL+u)
+			}
+		}
+	}
+	problems := make([][]string, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for i := range next {
+				j := jobs[i]
+				res, err := http.Get(srv.URL + j.u)
+				if err != nil {
+					problems[i] = []string{err.Error()}
+					continue
+				}
+				doc, err := xhtml.Parse(res.Body)
+				res.Body.Close()
+				switch {
+				case err != nil:
+					problems[i] = []string{err.Error()}
+				case res.StatusCode >= 500:
+					problems[i] = []string{fmt.Sprintf("status %d", res.StatusCode)}
+				case j.card:
+					problems[i] = xssScanPage(doc, inline, nil)
+				default:
+					problems[i] = xssScanPage(doc, nil, []string{"/wasm_exec.js", "/app.js", "/web/folio.js"})
+				}
+			}
+		})
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, ps := range problems {
+		for _, p := range ps {
+			t.Errorf("GET %s (vector %d, %s:%d): %s", jobs[i].u, jobs[i].v.ID, jobs[i].v.File, jobs[i].v.Line, p)
+		}
+	}
+	loaded := 0
+	t.Run("Chromium", func(t *testing.T) {
+		x := newXSSTab(t, browser, allow, true)
+		xssFrames(t, x, srv.URL+"/xss-container", chosen, 20, func(p string) string { return xssAttribute(p, vectors) }, func(string) { loaded++ })
+		x.checkUnwatchedFrames()
+	})
+	return len(jobs), loaded
+}
+
 // xssHomePages returns the home page addresses that together list every
 // article (following the list's cursors, as the "more" link does), and the
 // slugs they list.
@@ -1025,7 +1115,7 @@ func xssCheckSnippet(snippet string, a *xssArticle, base string) []string {
 				out = append(out, "cite "+got)
 			}
 			for c := n.FirstChild; c != nil; c = c.NextSibling {
-				if c.Type != xhtml.ElementNode || c.DataAtom != atom.P {
+				if c.Type != xhtml.ElementNode || c.DataAtom != atom.P || len(c.Attr) != 0 {
 					out = append(out, fmt.Sprintf("blockquote holds %q", xssRender(c)))
 					continue
 				}
@@ -1644,4 +1734,91 @@ func xssCheckGuard(t *testing.T, browser context.Context, allow xssAllow, srv *x
 	x.nav(host.URL + "/planted-refresh")
 	time.Sleep(time.Second)
 	expect("meta refresh", "navigation to https://evil.example/away requested", "request left for https://evil.example/away")
+}
+
+// TestXSSCheckers makes sure the parsed-page checks of TestXSS fail on
+// planted markup (and pass clean markup), so that their passing there
+// means something.
+func TestXSSCheckers(t *testing.T) {
+	parse := func(s string) *xhtml.Node {
+		doc, err := xhtml.Parse(strings.NewReader(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	page := func(head, body string) *xhtml.Node {
+		return parse(`<!doctype html><html><head><script src="/app.js"></script>` + head + `</head><body><p>Text.</p>` + body + `</body></html>`)
+	}
+	t.Run("page", func(t *testing.T) {
+		if got := xssScanPage(page(`<script type="application/ld+json">{"a": 1}</script>`, `<img src="data:image/png;base64,AA" alt="">`), nil, []string{"/app.js"}); len(got) > 0 {
+			t.Fatalf("a clean page: %q", got)
+		}
+		for _, bad := range []string{
+			`<p onclick="x()">p</p>`, `<a href=" java&#x09;script:x()">a</a>`, `<script>x()</script>`,
+			`<script src="https://evil.example/x.js"></script>`, `<iframe src="/x"></iframe>`, `<base href="//evil.example/">`,
+			`<meta http-equiv="refresh" content="0;url=/x">`, `<svg><script>x()</script></svg>`, `<style>p{}</style>`,
+			`<p style="background:url(javascript:x())">p</p>`, `<object data="/x"></object>`, `<form action="javascript:x()"></form>`,
+			`<img src="data:text/html,x">`, `<iframe srcdoc="x"></iframe>`, `<svg><a xlink:href="javascript:x()">a</a></svg>`,
+			`<script type="application/json">{</script>`,
+		} {
+			if got := xssScanPage(page("", bad), nil, []string{"/app.js"}); len(got) == 0 {
+				t.Errorf("%s: no finding", bad)
+			}
+		}
+	})
+	t.Run("body", func(t *testing.T) {
+		if got := xssCheckBody(`<p>A <a href="https://ok.example/">link</a> and <img src="/a.png" alt="x"></p>`); len(got) > 0 {
+			t.Fatalf("a clean body: %q", got)
+		}
+		for _, bad := range []string{`<img src=x onerror=y()>`, `<svg></svg>`, `<math></math>`, `<a href="javascript:x()">a</a>`, `<p style="color:red">p</p>`, `<template><p>t</p></template>`} {
+			if got := xssCheckBody(bad); len(got) == 0 {
+				t.Errorf("%s: no finding", bad)
+			}
+		}
+	})
+	t.Run("head", func(t *testing.T) {
+		a := &xssArticle{Slug: "s", Title: `T "q" <b>`, Tags: []string{"x"}}
+		ld := `<script type="application/ld+json">{"@type":"NewsArticle","headline":"T \"q\" \u003cb\u003e","keywords":["x"]}</script>`
+		head := func(extra string) *xhtml.Node {
+			return parse(`<html><head><title>T ”q” &lt;b&gt; · Folio</title><meta property="og:title" content="T &#34;q&#34; &lt;b&gt;"><meta property="article:tag" content="x">` + extra + `</head><body></body></html>`)
+		}
+		if got := xssCheckHead(head(ld), a, "http://h"); len(got) > 0 {
+			t.Fatalf("a clean head: %q", got)
+		}
+		for _, bad := range []string{
+			ld + `<meta property="og:description" content="" autofocus onfocus="x()">`,
+			ld + `<meta property="twitter:title" content="T ">`,
+			strings.Replace(ld, `\u003cb\u003e`, `<b>`, 1),
+			ld + ld,
+			`<script type="application/ld+json">{"@type":"NewsArticle","headline":"T "}</script><script>x()</script>`,
+			ld + `<style>p{}</style>`,
+			ld + `<meta property="article:tag" content="y">`,
+		} {
+			if got := xssCheckHead(head(bad), a, "http://h"); len(got) == 0 {
+				t.Errorf("%s: no finding", bad)
+			}
+		}
+	})
+	t.Run("snippet", func(t *testing.T) {
+		a := &xssArticle{Slug: "s", Title: `T "q"`, Excerpt: "E <x>"}
+		good := embed.Snippet(article.Summary{Slug: a.Slug, Title: a.Title, Excerpt: a.Excerpt}, "http://h", embed.Options{})
+		if got := xssCheckSnippet(good, a, "http://h"); len(got) > 0 {
+			t.Fatalf("a clean snippet: %q\n%s", got, good)
+		}
+		for _, bad := range []string{
+			good + `<script>x()</script>`,
+			strings.Replace(good, `<p>E`, `<p onclick="x()">E`, 1),
+			strings.Replace(good, `</a>`, `<img src=x></a>`, 1),
+			strings.Replace(good, `http://h/embed.js`, `https://evil.example/x.js`, 1),
+			strings.Replace(good, `T &#34;q&#34;`, `T`, 1),
+		} {
+			if bad == good {
+				t.Fatalf("a replacement did not apply to %s", good)
+			}
+			if got := xssCheckSnippet(bad, a, "http://h"); len(got) == 0 {
+				t.Errorf("%s: no finding", bad)
+			}
+		}
+	})
 }
