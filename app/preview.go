@@ -183,18 +183,22 @@ func (p *preview) refresh(ctx app.Context) {
 // paint copies the rendered outputs into the frames, once their style
 // sheets are there, and marks the output element with a new revision and
 // how long the update took (for tests and measurements): data-pipeline-ms
-// for parsing and sanitising, data-render-ms from the start of the
-// pipeline to the frames written, data-edit-ms from the first keystroke
-// not yet shown (so including the debounce).
+// for parsing and sanitising, data-frames-ms for copying the markup into
+// the frames, data-render-ms from the start of the pipeline to the frames
+// written, data-edit-ms from the first keystroke not yet shown (so
+// including the debounce).
 func (p *preview) paint(ctx app.Context) {
 	if p.frames.styles == nil {
 		return // loadFrameStyles calls again
 	}
+	start := time.Now()
 	p.frames.paint()
+	took := time.Since(start)
 	p.rev++
 	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) }
 	if out := app.Window().GetElementByID("pv-output"); out.Truthy() {
 		out.Call("setAttribute", "data-pipeline-ms", ms(p.res.Took))
+		out.Call("setAttribute", "data-frames-ms", ms(took))
 		out.Call("setAttribute", "data-render-ms", ms(time.Since(p.refreshAt)))
 		out.Call("setAttribute", "data-edit-ms", ms(time.Since(p.editedAt)))
 		out.Call("setAttribute", "data-rev", strconv.Itoa(p.rev))

@@ -680,7 +680,7 @@ func TestPreviewMeasure(t *testing.T) {
 	}
 	srv := startServer(t)
 	tb := pvOpen(t, srv)
-	type run struct{ Total, Pipeline, Render, Edit float64 }
+	type run struct{ Total, Pipeline, Frames, Render, Edit, HTML float64 }
 	for _, tc := range []struct{ format, text string }{
 		{"html", pvArticleHTML(50 << 10)},
 		{"markdown", pvArticleMarkdown(50 << 10)},
@@ -703,7 +703,8 @@ func TestPreviewMeasure(t *testing.T) {
 				ta.value = text + "\n<p>Run " + i + ".</p>";
 				ta.dispatchEvent(new Event("input", {bubbles: true}));
 				const t1 = await done;
-				res.push({Total: t1 - t0, Pipeline: +out.dataset.pipelineMs, Render: +out.dataset.renderMs, Edit: +out.dataset.editMs});
+				if (!document.getElementById("pv-html")) { throw new Error("no article: " + document.querySelector(".pv-statusline").textContent); }
+				res.push({Total: t1 - t0, Pipeline: +out.dataset.pipelineMs, Frames: +out.dataset.framesMs, Render: +out.dataset.renderMs, Edit: +out.dataset.editMs, HTML: document.getElementById("pv-html").textContent.length});
 				await new Promise(r => setTimeout(r, 250));
 			}
 			return res;
@@ -717,10 +718,11 @@ func TestPreviewMeasure(t *testing.T) {
 			slices.Sort(v)
 			return fmt.Sprintf("median %.0f ms (min %.0f, max %.0f)", v[len(v)/2], v[0], v[len(v)-1])
 		}
-		t.Logf("%s, %d bytes, %d runs:", tc.format, len(tc.text), len(runs))
+		t.Logf("%s, %d bytes (%.0f bytes of sanitised HTML), %d runs:", tc.format, len(tc.text), runs[0].HTML, len(runs))
 		t.Logf("  input event → outputs painted: %s (includes the %d ms debounce)", stat(func(r run) float64 { return r.Total }), pvDebounceMS)
 		t.Logf("  without the debounce:          %s", stat(func(r run) float64 { return r.Total - pvDebounceMS }))
 		t.Logf("  parse + sanitise (pipeline):   %s", stat(func(r run) float64 { return r.Pipeline }))
+		t.Logf("  copy into the 6 frames:        %s", stat(func(r run) float64 { return r.Frames }))
 		t.Logf("  pipeline + render + frames:    %s", stat(func(r run) float64 { return r.Render }))
 	}
 	tb.noConsoleErrors("img.invalid")
@@ -735,6 +737,7 @@ const pvDebounceMS = 180
 // removes.
 func pvArticleHTML(n int) string {
 	var b strings.Builder
+	b.WriteString("<h1>The last lighthouse keeper</h1>\n")
 	for i := 0; b.Len() < n; i++ {
 		switch i % 8 {
 		case 0:
