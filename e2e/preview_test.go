@@ -493,6 +493,25 @@ func TestPreviewPublish(t *testing.T) {
 	if !slices.Equal(art.Tags, []string{"preview", "tests"}) {
 		t.Fatalf("tags %q", art.Tags)
 	}
+	// The embed preview shows the card the embed page serves.
+	_, cardPage := srv.get(t, "/embed/"+slug)
+	card := cardPage[strings.Index(cardPage, "<article"):strings.Index(cardPage, "</article>")]
+	if got := eval[[]string](tb, `(() => {
+		const tmpl = document.createElement("template");
+		tmpl.innerHTML = `+jsString(card)+`;
+		const prod = tmpl.content.querySelector("article.card");
+		const prev = document.getElementById("pv-frame-embed-light").contentDocument.querySelector("article.card");
+		const texts = a => {
+			const w = document.createTreeWalker(a, NodeFilter.SHOW_TEXT), out = [];
+			while (w.nextNode()) { const s = w.currentNode.data.trim(); if (s) { out.push(s); } }
+			return out.join("|");
+		};
+		const sig = a => [a.className, a.querySelector(".card-link").getAttribute("href"), a.querySelector(".card-link").getAttribute("target"), texts(a)].join(" ~ ");
+		return [sig(prod), sig(prev)];
+	})()`); got[0] != got[1] {
+		t.Errorf("embed card differs:\nembed page: %s\npreview:    %s", got[0], got[1])
+	}
+
 	// The token lives in session storage only.
 	if got := eval[[]string](tb, `[sessionStorage.getItem("folio:token"), JSON.stringify(localStorage)]`); got[0] != testToken || strings.Contains(got[1], testToken) {
 		t.Fatalf("token in sessionStorage %q; localStorage %s", got[0], got[1])
