@@ -108,13 +108,15 @@ func goCmd(env []string, args ...string) error {
 
 // ensureWasm builds web/app.wasm and its brotli and gzip copies when they
 // are missing or older than the sources of the bundle, so that a clean
-// clone passes `go test ./e2e/`. make wasm builds the same files.
+// clone passes `go test ./e2e/`. make wasm builds the same files. Each file
+// is written under a temporary name and renamed, so that a server build
+// running at the same time never embeds half a file.
 func ensureWasm() error {
 	wasm := filepath.Join(repoRoot, "web", "app.wasm")
 	st, err := os.Stat(wasm)
 	stale := err != nil
 	if !stale {
-		for _, dir := range []string{"app", "wasm", "article", "go.mod"} {
+		for _, dir := range []string{"app", "wasm", "article", "sanitize", "draft", "embed", "go.mod"} {
 			filepath.WalkDir(filepath.Join(repoRoot, dir), func(p string, d fs.DirEntry, err error) error {
 				if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "go.mod")) && !strings.HasSuffix(p, "_test.go") {
 					if fi, err := d.Info(); err == nil && fi.ModTime().After(st.ModTime()) {
@@ -127,21 +129,44 @@ func ensureWasm() error {
 	}
 	compressed := true
 	for _, c := range []string{".br", ".gz"} {
-		if cst, err := os.Stat(wasm + c); err != nil || cst.Size() == 0 || st == nil || cst.ModTime().Before(st.ModTime()) {
+		// brotli and gzip give the copy the source's time, in whole seconds.
+		if cst, err := os.Stat(wasm + c); err != nil || cst.Size() == 0 || st == nil || cst.ModTime().Before(st.ModTime().Truncate(time.Second)) {
 			compressed = false
 		}
 	}
 	if !stale && compressed {
 		return nil
 	}
+	tmp := fmt.Sprintf("%s.tmp%d", wasm, os.Getpid())
+	defer os.Remove(tmp)
 	if stale {
-		if err := goCmd([]string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./wasm"); err != nil {
+		if err := goCmd([]string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-ldflags=-s -w", "-o", tmp, "./wasm"); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, wasm); err != nil {
 			return err
 		}
 	}
-	for _, c := range [][]string{{"brotli", "-q", "11", "-kf", wasm}, {"gzip", "-9", "-kfn", wasm}} {
-		if out, err := exec.Command(c[0], c[1:]...).CombinedOutput(); err != nil {
-			return fmt.Errorf("%s: %w\n%s", c[0], err, out)
+	for _, c := range []struct {
+		ext  string
+		args []string
+	}{{".br", []string{"brotli", "-q", "11", "-c", wasm}}, {".gz", []string{"gzip", "-9", "-n", "-c", wasm}}} {
+		out, err := os.Create(tmp)
+		if err != nil {
+			return err
+		}
+		cmd := exec.Command(c.args[0], c.args[1:]...)
+		var stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = out, &stderr
+		err = cmd.Run()
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w\n%s", c.args[0], err, stderr.String())
+		}
+		if err := os.Rename(tmp, wasm+c.ext); err != nil {
+			return err
 		}
 	}
 	return nil
