@@ -269,11 +269,24 @@ func TestReaderTools(t *testing.T) {
 
 func TestSavedArticleReadableOffline(t *testing.T) {
 	srv := startServer(t)
+	// An article with a picture in its body: saving keeps the picture too.
+	// (The query string keeps the icon out of the app shell's cache.)
+	// Another origin serves a second picture, as image hosts do.
+	picture := srv.URL + "/web/icon-512.png?saved=1"
+	_, icon := srv.get(t, "/web/icon-192.png")
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		io.WriteString(w, icon)
+	}))
+	defer elsewhere.Close()
+	long := strings.Repeat("<p>Offline reading keeps the whole text of the article at hand.</p>", 8)
+	srv.post(t, "/api/articles", `{"slug":"with-a-picture","title":"With a picture","html":`+
+		jsString(long+`<p><img src="`+picture+`" alt="The Folio icon"></p><p><img src="`+elsewhere.URL+`/pic.png" alt="The small icon"></p>`)+`}`)
+	href, title := "/a/with-a-picture", "With a picture"
 	tb := newTab(t)
 	tb.nav(srv.URL + "/")
 	tb.waitMounted()
-	href, title := firstCard(tb)
-	other := eval[string](tb, `document.querySelectorAll(".cards .card-link")[1].getAttribute("href")`)
+	other := eval[string](tb, `[...document.querySelectorAll(".cards .card-link")].map(a => a.getAttribute("href")).find(h => h !== "/a/with-a-picture")`)
 	tb.nav(srv.URL + href)
 	tb.waitMounted()
 	tb.waitFor(`navigator.serviceWorker.controller !== null`)
@@ -284,8 +297,9 @@ func TestSavedArticleReadableOffline(t *testing.T) {
 	tb.waitFor(`document.querySelector(".page[data-page=saved] .cards .card-link") !== null`)
 
 	srv.stop()
+	elsewhere.Close()
 
-	// A hard reload of the article, with the server gone.
+	// A hard reload of the article, with the servers gone.
 	tb.nav(srv.URL + href)
 	if got := eval[string](tb, `document.querySelector("h1").textContent`); got != title {
 		t.Fatalf("offline h1 %q, want %q (prerendered copy)", got, title)
@@ -297,6 +311,7 @@ func TestSavedArticleReadableOffline(t *testing.T) {
 	if n := eval[int](tb, `document.querySelector(".article-body").textContent.length`); n < 200 {
 		t.Fatalf("offline body has %d characters", n)
 	}
+	tb.waitFor(`(() => { const [a, b] = document.querySelectorAll(".article-body img"); return a && b && a.complete && b.complete && a.naturalWidth === 512 && b.naturalWidth === 192; })()`)
 
 	tb.nav(srv.URL + "/saved")
 	tb.waitMounted()
