@@ -25,9 +25,6 @@ var (
 	BaseURL string
 )
 
-// absolute returns the public URL of a site path.
-func absolute(path string) string { return BaseURL + path }
-
 // setCanonical points the prerendered page's og:url at the public URL of
 // the path and query: go-app would build it from the request's Host
 // header and print it unescaped (goapp.md §2.1, §2.6).
