@@ -44,12 +44,15 @@ type preview struct {
 	cur    *previewDraft
 	ready  bool // the drafts are loaded (in the browser)
 
-	tab    string
-	res    previewResult    // of the current text
-	shown  *article.Article // the last article that could be shown
-	gen    int              // debounce generation
-	rev    int              // output revision, for tests and measurements
-	editAt time.Time        // first edit not yet shown
+	tab   string
+	res   previewResult    // of the current text
+	shown *article.Article // the last article that could be shown
+	// shownRev counts the articles shown; the frames copy the stage when
+	// it changes.
+	shownRev int
+	gen      int       // debounce generation
+	rev      int       // output revision, for tests and measurements
+	editAt   time.Time // first edit not yet shown
 	// Of the last refresh: when it started and when the edits it shows began.
 	refreshAt, editedAt time.Time
 	frames              frameWriter
@@ -169,6 +172,7 @@ func (p *preview) refresh(ctx app.Context) {
 	p.res = runPipeline(p.cur, now)
 	if p.res.Article != nil {
 		p.shown = p.res.Article
+		p.shownRev++
 	}
 	p.cur.Title = sanitize.Text(p.res.Found.Title)
 	p.save()
@@ -192,7 +196,7 @@ func (p *preview) paint(ctx app.Context) {
 		return // loadFrameStyles calls again
 	}
 	start := time.Now()
-	p.frames.paint()
+	p.frames.paint(p.shownRev)
 	took := time.Since(start)
 	p.rev++
 	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) }

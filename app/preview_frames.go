@@ -17,8 +17,8 @@ import (
 // its root element, as on the site and on a partner's page.
 //
 // The components render, as in production, into a hidden staging area of
-// the page (previewStage); after each render the browser's serialisation
-// of that markup is copied into the frames. The frames are sandboxed
+// the page (preview.stage); after each render that markup is cloned into
+// the frames. The frames are sandboxed
 // without allow-scripts (frameSandbox), so no script runs in them whatever
 // the markup holds, and have no src, so their documents are the page's
 // own about:blank, written by the page.
@@ -65,23 +65,25 @@ var previewFrames = []previewFrame{
 // frame as tall as its document.
 type frameWriter struct {
 	styles   map[string]string // style sheet path → its text; nil until fetched
-	written  map[string]string // frame id → markup last written
+	written  map[string]int    // frame id → version of the outputs it shows
 	observer app.Value         // ResizeObserver of the frames' documents
 	onResize app.Func
 }
 
-// paint writes the staged markup into every frame whose content differs,
-// preparing frames it has not seen (or that go-app has replaced).
-func (fw *frameWriter) paint() {
+// paint copies the staged outputs into every frame that does not show
+// version yet, preparing frames it has not seen (or that go-app has
+// replaced). The copy is a deep clone of the staged nodes into the frame's
+// document (importNode): no serialising and no parsing. Event listeners
+// are not cloned, and no script runs in the frames anyway.
+func (fw *frameWriter) paint(version int) {
 	if !app.IsClient || fw.styles == nil {
 		return
 	}
 	if fw.written == nil {
-		fw.written = map[string]string{}
+		fw.written = map[string]int{}
 	}
 	doc := app.Window().Get("document")
 	origin := app.Window().Get("location").Get("origin").String()
-	staged := map[string]string{}
 	for _, f := range previewFrames {
 		el := doc.Call("getElementById", f.id)
 		if !el.Truthy() {
@@ -96,19 +98,20 @@ func (fw *frameWriter) paint() {
 			fw.prepare(fd, f, origin)
 			delete(fw.written, f.id)
 		}
-		html, ok := staged[f.stage]
-		if !ok {
-			if st := doc.Call("getElementById", f.stage); st.Truthy() {
-				html = st.Get("innerHTML").String()
-			}
-			staged[f.stage] = html
-		}
-		if prev, ok := fw.written[f.id]; ok && prev == html {
+		if v, ok := fw.written[f.id]; ok && v == version {
 			continue
 		}
-		fd.Get("body").Set("innerHTML", html)
-		fw.written[f.id] = html
-		fitFrame(el)
+		st := doc.Call("getElementById", f.stage)
+		if !st.Truthy() {
+			continue
+		}
+		clone := fd.Call("importNode", st, true)
+		body := fd.Get("body")
+		body.Call("replaceChildren")
+		for c := clone.Get("firstChild"); c.Truthy(); c = clone.Get("firstChild") {
+			body.Call("appendChild", c)
+		}
+		fw.written[f.id] = version
 	}
 }
 
