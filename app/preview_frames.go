@@ -18,10 +18,10 @@ import (
 //
 // The components render, as in production, into a hidden staging area of
 // the page (preview.stage); after each render that markup is cloned into
-// the frames. The frames are sandboxed
-// without allow-scripts (frameSandbox), so no script runs in them whatever
-// the markup holds, and have no src, so their documents are the page's
-// own about:blank, written by the page.
+// the frames. The frames are sandboxed without allow-scripts
+// (frameSandbox), so no script runs in them whatever the markup holds, and
+// have no src, so their documents are the page's own about:blank, written
+// by the page.
 //
 // Such frames are not controlled by the service worker, and the page's
 // CSP (style-src 'self') forbids inline <style> in them. So the page
@@ -131,7 +131,7 @@ func (fw *frameWriter) prepare(fd app.Value, f previewFrame, origin string) {
 	}
 	fd.Get("head").Set("innerHTML", head)
 	if ok {
-		if _, err := adoptStyles(fd, css); err != nil {
+		if err := adoptStyles(fd, css); err != nil {
 			fd.Get("head").Set("innerHTML", head+`<link rel="stylesheet" href="`+origin+f.css+`">`)
 		}
 	}
@@ -185,19 +185,18 @@ func (fw *frameWriter) release() {
 
 // adoptStyles gives the frame's document a style sheet made, in the
 // frame's own realm, from the text css.
-func adoptStyles(fd app.Value, css string) (app.Value, error) {
-	win := fd.Get("defaultView")
-	sheet, err := newInstance(win.Get("CSSStyleSheet"))
+func adoptStyles(fd app.Value, css string) error {
+	sheet, err := newInstance(fd.Get("defaultView").Get("CSSStyleSheet"))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if _, err := call(sheet, "replaceSync", css); err != nil {
-		return nil, err
+		return err
 	}
 	arr := app.Window().Get("Array").New()
 	arr.Call("push", sheet)
 	fd.Set("adoptedStyleSheets", arr)
-	return sheet, nil
+	return nil
 }
 
 // newInstance calls a JavaScript constructor, turning an exception into an
