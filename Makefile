@@ -21,13 +21,17 @@ build: wasm server
 
 wasm: $(WASM).br
 
-$(WASM): $(filter ./app/% ./wasm/% ./article/% ./sanitize/% ./draft/%,$(GOFILES)) go.mod go.sum
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM) ./wasm
+# Each output is written to a temporary name and renamed, so a build that
+# stops half-way (or two builds at once) never leaves a truncated bundle
+# for the server to embed.
+$(WASM): $(filter ./app/% ./wasm/% ./article/% ./sanitize/% ./draft/% ./embed/%,$(GOFILES)) go.mod go.sum
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM).part ./wasm
+	mv -f $(WASM).part $(WASM)
 
 $(WASM).br: $(WASM)
 	@command -v brotli >/dev/null || { echo "brotli is missing: apt-get install -y brotli"; exit 1; }
-	brotli -q 11 -kf $(WASM)
-	gzip -9 -kfn $(WASM)
+	brotli -q 11 -c $(WASM) > $(WASM).br.part && mv -f $(WASM).br.part $(WASM).br
+	gzip -9 -cn $(WASM) > $(WASM).gz.part && mv -f $(WASM).gz.part $(WASM).gz
 
 server: wasm
 	$(GO) build -trimpath -o bin/folio .
@@ -73,4 +77,4 @@ size: wasm
 	@printf 'app.wasm raw %s, gzip %s, brotli %s bytes\n' $$(stat -c %s $(WASM)) $$(stat -c %s $(WASM).gz) $$(stat -c %s $(WASM).br)
 
 clean:
-	rm -rf bin $(WASM) $(WASM).br $(WASM).gz
+	rm -rf bin $(WASM) $(WASM).br $(WASM).gz $(WASM)*.part
