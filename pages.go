@@ -92,7 +92,7 @@ func newPages(cfg pageConfig) (http.Handler, error) {
 	if err != nil {
 		return nil, errors.New("pages: web/worker.js.tmpl is missing")
 	}
-	if _, ok := files["app.wasm"]; !ok {
+	if f, ok := files["app.wasm"]; !ok || len(f.data) == 0 {
 		logger.Warn("web/app.wasm was not embedded: pages are prerendered but the app will not start; build it with make wasm")
 	}
 
@@ -290,7 +290,7 @@ func (p *pages) serveWasm(w http.ResponseWriter, r *http.Request) {
 	f, enc := raw, ""
 	ae := r.Header.Get("Accept-Encoding")
 	for _, c := range []struct{ enc, file string }{{"br", "app.wasm.br"}, {"gzip", "app.wasm.gz"}} {
-		if cf, ok := p.files[c.file]; ok && acceptsEncoding(ae, c.enc) {
+		if cf, ok := p.files[c.file]; ok && len(cf.data) > 0 && acceptsEncoding(ae, c.enc) {
 			f, enc = cf, c.enc
 			break
 		}
