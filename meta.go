@@ -162,6 +162,10 @@ func feedLinks(base *url.URL) string {
 // "(?:[^"\\]|\\.)*", and an empty one is printed as a bare attribute.
 var appMetaRE = regexp.MustCompile(`<meta (?:` + appMetaKey + ` ` + appMetaContent + `|` + appMetaContent + ` ` + appMetaKey + `)>`)
 
+// emptyMetaRE matches the empty author and keywords tags go-app writes
+// when the Handler has none; the reader's own author tag replaces them.
+var emptyMetaRE = regexp.MustCompile(`<meta name="(?:author|keywords)" content>\n?`)
+
 const (
 	appMetaKey     = `(?:property="og:[a-z:_]+"|name="twitter:[a-z:_]+")`
 	appMetaContent = `content(?:="(?:[^"\\]|\\.)*")?`
@@ -177,6 +181,7 @@ func injectHead(page []byte, head string) []byte {
 		return page
 	}
 	top := appMetaRE.ReplaceAll(page[:i], nil)
+	top = emptyMetaRE.ReplaceAll(top, nil)
 	out := make([]byte, 0, len(top)+len(head)+len(page)-i)
 	out = append(out, top...)
 	out = append(out, head...)
