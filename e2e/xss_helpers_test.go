@@ -29,7 +29,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -100,8 +99,8 @@ func loadXSSVectors(t *testing.T) []xssVector {
 // (elsewhere an invalid source URL would only get the article refused).
 func (v xssVector) urlClass() bool { return strings.HasPrefix(v.Class, "Image and link URLs") }
 
-// clipRunes returns at most n runes of s.
-func clipRunes(s string, n int) string {
+// xssClip returns at most n runes of s.
+func xssClip(s string, n int) string {
 	i := 0
 	for j := range s {
 		if i == n {
@@ -143,9 +142,9 @@ func xssFieldsFor(path string, v xssVector, full bool) xssFields {
 		f.Title += " body"
 		return f
 	}
-	f.Title += " " + clipRunes(p, 200)
+	f.Title += " " + xssClip(p, 200)
 	f.Subtitle, f.Author, f.Site, f.Excerpt = p, p, p, p
-	f.Tags = []string{clipRunes(p, 50)}
+	f.Tags = []string{xssClip(p, 50)}
 	f.Image = &xssImage{Src: p, Alt: p, Caption: p, Credit: p}
 	if v.urlClass() {
 		f.URL = p
@@ -263,9 +262,9 @@ func xssArticleJSON(f xssFields) []byte {
 
 func xssJSON(f xssFields) []byte { return xssArticleJSON(f) }
 
-// xmlText escapes s for XML character data or an attribute value;
+// xssXMLText escapes s for XML character data or an attribute value;
 // characters XML cannot hold (NUL and most C0 controls) become U+FFFD.
-func xmlText(s string) string {
+func xssXMLText(s string) string {
 	var b bytes.Buffer
 	xml.EscapeText(&b, []byte(s))
 	return b.String()
@@ -276,7 +275,7 @@ func xmlText(s string) string {
 // enclosure, the site as the channel title.
 func xssRSS(f xssFields) []byte {
 	var b strings.Builder
-	x := xmlText
+	x := xssXMLText
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
 	b.WriteString(`<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">` + "\n")
 	b.WriteString("<channel><title>" + x(f.Site+" ") + "</title><link>https://src.example/</link><description>XSS</description>\n")
@@ -302,7 +301,7 @@ func xssRSS(f xssFields) []byte {
 // content as escaped HTML.
 func xssAtom(f xssFields) []byte {
 	var b strings.Builder
-	x := xmlText
+	x := xssXMLText
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
 	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom"><title>` + x(f.Site+" ") + `</title><id>urn:xss</id>` +
 		`<updated>2024-01-01T00:00:00Z</updated><link href="https://src.example/"/>` + "\n")
@@ -839,21 +838,4 @@ func (x *xssTab) forget() {
 	x.mu.Lock()
 	x.scanned = map[string]bool{}
 	x.mu.Unlock()
-}
-
-// frameCount is the number of frames in the tab.
-func (x *xssTab) frameCount() int {
-	tree, err := chromedp.Call(x.ctx, page.GetFrameTree, cdp.Empty{})
-	if err != nil {
-		x.t.Fatal(err)
-	}
-	var count func(*page.FrameTree) int
-	count = func(ft *page.FrameTree) int {
-		n := 1
-		for _, c := range ft.ChildFrames {
-			n += count(c)
-		}
-		return n
-	}
-	return count(tree.FrameTree)
 }

@@ -182,9 +182,13 @@ func TestXSS(t *testing.T) {
 			page.WriteString("<!doctype html><html><head><meta charset=utf-8><title>Partner</title></head><body><h1>A partner's page</h1>\n")
 			var cards []string
 			for _, s := range batch {
-				page.WriteString("<section>" + outputs[s.Slug].snippet + "</section>\n")
+				// Every snippet is parsed and run; only the chosen ones are
+				// shown, so that only their lazy card frames load.
 				if eager[s.Slug] {
+					page.WriteString("<section>" + outputs[s.Slug].snippet + "</section>\n")
 					cards = append(cards, srv.URL+"/embed/"+s.Slug)
+				} else {
+					page.WriteString("<section hidden>" + outputs[s.Slug].snippet + "</section>\n")
 				}
 			}
 			page.WriteString("</body></html>\n")
@@ -193,7 +197,7 @@ func TestXSS(t *testing.T) {
 			partner.forget()
 			partner.nav(host.URL + path)
 			// The loader made a lazy iframe per card: load the chosen ones
-			// now (those near the top load anyway, and are checked too).
+			// now, wherever they are on the page.
 			n := xssEval[int](partner, `((eager) => {
 				const f = document.querySelectorAll("iframe.folio-embed-frame");
 				f.forEach(e => { if (eager.includes(e.src.split("#")[0])) e.loading = "eager"; });
@@ -230,15 +234,20 @@ func TestXSS(t *testing.T) {
 			}
 		}
 		partner.checkUnwatchedFrames()
-		t.Logf("%d snippets in %d partner pages; %d card pages loaded by the loader (%d chosen, the others near the top)",
-			len(stored), (len(stored)+perPage-1)/perPage, len(loadedCard), len(cardPick))
+		standing := 0
+		for _, n := range counts["card page, Chromium"] {
+			standing += n
+		}
+		t.Logf("%d snippets in %d partner pages; %d card pages loaded by the loader, standing for %d articles",
+			len(stored), (len(stored)+perPage-1)/perPage, len(loadedCard), standing)
 	})
 	lap(fmt.Sprintf("partner pages (%d cards)", len(cardPick)))
 
 	t.Run("reader mounted", func(t *testing.T) {
-		sample := xssSample(stored, vectors, 6)
+		sample := xssSample(stored, vectors, 5)
 		mounted := newXSSTab(t, browser, allow, false)
-		xssMounted(t, mounted, srv, sample, articles, func(s *xssStored) { count("reader mounted (sample)", s) })
+		xssMounted(t, mounted, srv, sample, articles, func(s *xssStored) { count("reader mounted (sample)", s) },
+			func(s *xssStored) { count("home cards mounted (sample)", s) })
 		t.Logf("%d articles (every class, every path) shown by the mounted app", len(sample))
 	})
 	lap("reader mounted")
@@ -294,7 +303,7 @@ func TestXSSPreview(t *testing.T) {
 	for _, format := range []struct {
 		name  string
 		batch int
-	}{{"html", 3}, {"markdown", 6}, {"text", 10}} {
+	}{{"html", 4}, {"markdown", 8}, {"text", 20}} {
 		rev := xssEval[int](x, `+document.querySelector("#pv-output").dataset.rev`)
 		xssEval[bool](x, `(document.querySelector("#pv-format-`+format.name+`").click(), true)`)
 		xssWaitRev(x, rev)
@@ -332,9 +341,9 @@ func xssPreviewDraft(t *testing.T, x *xssTab, format string, batch []xssVector, 
 		switch v := batch[k%len(batch)].Payload; {
 		case !fields:
 		case f == "title":
-			values[f] += " " + clipRunes(v, 200)
+			values[f] += " " + xssClip(v, 200)
 		case f == "tags":
-			values[f] = clipRunes(v, 50)
+			values[f] = xssClip(v, 50)
 		default:
 			values[f] = v
 		}
@@ -1373,9 +1382,9 @@ func xssSample(stored []xssStored, vectors []xssVector, perClass int) []*xssStor
 
 // xssMounted checks the sample in the running app: a first load of the
 // first article (prerendered page, then mounted), then every article by
-// in-app navigation, the way a reader moves from card to article, and the
-// home page in the app last.
-func xssMounted(t *testing.T, x *xssTab, srv *xssServer, sample []*xssStored, articles map[string]*xssArticle, done func(*xssStored)) {
+// in-app navigation, the way a reader moves from card to article, then
+// each article's card in the app's home list filtered by its first tag.
+func xssMounted(t *testing.T, x *xssTab, srv *xssServer, sample []*xssStored, articles map[string]*xssArticle, done, cards func(*xssStored)) {
 	t.Helper()
 	if len(sample) == 0 {
 		t.Fatal("empty sample")
@@ -1410,8 +1419,7 @@ func xssMounted(t *testing.T, x *xssTab, srv *xssServer, sample []*xssStored, ar
 		check("first load, mounted", first)
 		done(first)
 	}
-	for _, s := range sample[1:] {
-		href, _ := json.Marshal("/a/" + s.Slug)
+	follow := func(href string) {
 		xssEval[bool](x, `((href) => {
 			const a = document.createElement("a");
 			a.href = href; a.textContent = "next";
@@ -1419,17 +1427,46 @@ func xssMounted(t *testing.T, x *xssTab, srv *xssServer, sample []*xssStored, ar
 			a.click();
 			a.remove();
 			return true;
-		})(`+string(href)+`)`)
+		})(`+xssJSList([]string{href})+`[0])`)
+	}
+	for _, s := range sample[1:] {
+		follow("/a/" + s.Slug)
 		if waitReader(s) {
 			check("in-app navigation", s)
 			done(s)
+		}
+	}
+	// The home list in the app, filtered by each article's tag, shows its
+	// card as the app renders it.
+	for _, s := range sample {
+		a := articles[s.Slug]
+		if len(a.Tags) == 0 {
+			continue
+		}
+		path := "/?tag=" + url.QueryEscape(a.Tags[0])
+		follow(path)
+		// Wait for the list of this tag, then look for the card (a tag that
+		// many articles share may list it on a later page).
+		want := xssJSList([]string{path, "/a/" + s.Slug})
+		deadline := time.Now().Add(30 * time.Second)
+		for !xssEval[bool](x, `((w) => location.pathname + location.search === w[0] && document.querySelector(".page[data-side=client][data-page=home] .cards, .page[data-side=client][data-page=home] .notice:not([aria-busy])") !== null)(`+want+`)`) {
+			if time.Now().After(deadline) {
+				t.Errorf("%s: the app did not show %s within 30 s", s.describe(), path)
+				break
+			}
+			time.Sleep(25 * time.Millisecond)
+		}
+		shown := xssEval[bool](x, `((w) => [...document.querySelectorAll(".card-link")].some(a => a.getAttribute("href") === w[1]))(`+want+`)`)
+		check("home by tag, in the app", s)
+		if shown {
+			cards(s)
 		}
 	}
 }
 
 // xssFeeds reads the feeds page by page: it checks the newest articles in
 // /feed.atom and /feed.json, renders their HTML raw in a partner page,
-// opens both feeds as documents, then deletes those articles through the
+// opens both feeds as documents (every fourth page), then deletes those articles through the
 // API so that the next ones come up, until the feeds are empty. It returns
 // how many of the two feeds listed each slug.
 func xssFeeds(t *testing.T, srv *xssServer, host *embedHost, x *xssTab, articles map[string]*xssArticle) map[string]int {
@@ -1456,7 +1493,11 @@ func xssFeeds(t *testing.T, srv *xssServer, host *embedHost, x *xssTab, articles
 		path := fmt.Sprintf("/feed-reader-%d", round)
 		host.set(path, page.String())
 		x.forget()
-		for _, d := range []string{host.URL + path, srv.URL + "/feed.atom", srv.URL + "/feed.json"} {
+		docs := []string{host.URL + path}
+		if round%4 == 0 { // the feeds themselves, as documents, now and then
+			docs = append(docs, srv.URL+"/feed.atom", srv.URL+"/feed.json")
+		}
+		for _, d := range docs {
 			x.nav(d)
 			if missing := x.waitScanned([]string{d}, 30*time.Second); len(missing) > 0 {
 				t.Errorf("feeds, page %d: no scan of %s", round, d)
@@ -1714,6 +1755,7 @@ func xssCheckGuard(t *testing.T, browser context.Context, allow xssAllow, srv *x
 	planted := host.URL + "/planted"
 	host.set("/planted", `<!doctype html><html><head><title>Planted</title></head><body>
 <img src="/img/a.png" onload="alert(900000)">
+<img src="/img/b.png" onload="confirm(1); prompt(2); print(); window.open('/x')">
 <script>window.__xss = "inline";</script>
 <a href="javascript:alert(1)">link</a>
 <img src="https://evil.example/planted.png">
@@ -1723,7 +1765,8 @@ func xssCheckGuard(t *testing.T, browser context.Context, allow xssAllow, srv *x
 	if missing := x.waitScanned([]string{planted}, 10*time.Second); len(missing) > 0 {
 		t.Errorf("no scan of %s", planted)
 	}
-	expect("planted page", "call alert in "+planted+": 900000", "set __xss in "+planted+": inline",
+	expect("planted page", "call alert in "+planted+": 900000", "call confirm in "+planted+": 1", "call prompt in "+planted+": 2",
+		"call print in "+planted, "call open in "+planted+": /x", "set __xss in "+planted+": inline",
 		`href=javascript:alert(1)`, "request left for https://evil.example/planted.png", "<iframe> srcdoc=")
 
 	x.nav(srv.URL + "/a/" + slug)
