@@ -28,7 +28,9 @@ func handleArticleList(st article.Store, cache *responseCache, logger *slog.Logg
 		}
 		key := "list\x00" + f.Cursor + "\x00" + f.Tag + "\x00" + f.Query + "\x00" + strconv.Itoa(f.Limit)
 		res, err := cache.get(r.Context(), key, func() (any, error) {
-			page, err := st.List(r.Context(), f)
+			// Shared with concurrent requests for the key: not cancelled
+			// with this one.
+			page, err := st.List(context.WithoutCancel(r.Context()), f)
 			if err == nil && page.Articles == nil {
 				page.Articles = []article.Summary{}
 			}
@@ -46,7 +48,7 @@ func handleArticleGet(st article.Store, cache *responseCache, logger *slog.Logge
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug := r.PathValue("slug")
 		res, err := cache.get(r.Context(), "article\x00"+slug, func() (any, error) {
-			return getBySlug(r.Context(), st, slug)
+			return getBySlug(context.WithoutCancel(r.Context()), st, slug)
 		})
 		if err != nil {
 			writeError(w, r, logger, err)

@@ -71,7 +71,7 @@ func addEmbedRoutes(mux *http.ServeMux, cfg embedConfig) {
 	cards := newCardServer(cfg, watch)
 	mux.Handle("GET /embed/{slug}", cards)
 	mux.Handle("GET /embed.js", handleEmbedLoader(loaderAsset))
-	mux.Handle("GET /oembed", handleOEmbed(cfg.Store, cfg.BaseURL, cfg.Logger))
+	mux.Handle("GET /oembed", newOEmbedHandler(cfg.Store, watch, cfg.BaseURL, cfg.Logger))
 	feeds := newFeedServer(cfg.Store, watch, cfg.BaseURL, cfg.Logger)
 	mux.Handle("GET /feed.atom", feeds.handler(feedAtom))
 	mux.Handle("GET /feed.json", feeds.handler(feedJSON))
@@ -264,12 +264,16 @@ type storeWatch struct {
 	mu   sync.Mutex   // one reader at a time
 	last atomic.Int64 // the count last read
 	at   atomic.Int64 // when, in Unix nanoseconds; 0 before the first read
+	gen  atomic.Int64 // invalidations so far
 }
 
 // invalidate makes the next version call read the count again. Writes
 // through this server call it, so their effect shows at once; only writes
 // by another process wait up to w.every.
-func (w *storeWatch) invalidate() { w.at.Store(0) }
+func (w *storeWatch) invalidate() {
+	w.gen.Add(1)
+	w.at.Store(0)
+}
 
 // version returns the store's write count, at most w.every old, or -1
 // when the store does not count its writes or the count cannot be read.
@@ -287,13 +291,18 @@ func (w *storeWatch) version(ctx context.Context) int64 {
 			return w.last.Load() // another request just read it
 		}
 	}
-	start := time.Now().UnixNano()
+	start, gen := time.Now().UnixNano(), w.gen.Load()
 	n := storeVersion(ctx, w.store)
 	if n < 0 {
 		return -1
 	}
 	w.last.Store(n)
-	w.at.Store(start)
+	if w.gen.Load() == gen {
+		// Trusted for w.every, unless a write was acknowledged while the
+		// count was read: the reading may predate it, so the next call
+		// reads again.
+		w.at.Store(start)
+	}
 	return n
 }
 

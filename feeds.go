@@ -93,7 +93,7 @@ func (f *feedServer) handler(kind feedKind) http.Handler {
 			}
 			e = feedEntry{version: version, body: newAsset(body, http.Header{
 				"Content-Type":                {ctype},
-				"Cache-Control":               {"public, max-age=300"},
+				"Cache-Control":               {"public, max-age=300, stale-while-revalidate=3600"},
 				"Access-Control-Allow-Origin": {"*"},
 			})}
 		}

@@ -58,17 +58,28 @@ func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 // withLogging writes one log line per request. It never logs headers, so
-// the API token cannot reach the log.
+// the API token cannot reach the log. The record is handed to the
+// logger's handler directly: Logger.Info would also capture the caller's
+// program counter, a stack walk per request for a source the handler
+// does not print.
 func withLogging(logger *slog.Logger, next http.Handler) http.Handler {
+	h := logger.Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
+		if !h.Enabled(r.Context(), slog.LevelInfo) {
+			return
+		}
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"bytes", sw.bytes, "dur", time.Since(start).Round(time.Microsecond), "remote", r.RemoteAddr)
+		end := time.Now()
+		rec := slog.NewRecord(end, slog.LevelInfo, "request", 0)
+		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			slog.Int64("bytes", sw.bytes), slog.Duration("dur", end.Sub(start).Round(time.Microsecond)),
+			slog.String("remote", r.RemoteAddr))
+		h.Handle(r.Context(), rec)
 	})
 }
 
@@ -88,16 +99,26 @@ func withRecover(logger *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
+// The security headers' values, shared by every response: header maps
+// are cloned when a response is written, so they are never changed in
+// place.
+var (
+	hdrNosniff      = []string{"nosniff"}
+	hdrReferrer     = []string{"strict-origin-when-cross-origin"}
+	hdrAPICSP       = []string{"default-src 'none'; frame-ancestors 'none'"}
+	hdrFrameOptions = []string{"DENY"}
+)
+
 // withSecurityHeaders sets the headers every response carries. Pages and
 // embeds add their own Content-Security-Policy.
 func withSecurityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h["X-Content-Type-Options"] = hdrNosniff
+		h["Referrer-Policy"] = hdrReferrer
 		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz" {
-			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-			h.Set("X-Frame-Options", "DENY")
+			h["Content-Security-Policy"] = hdrAPICSP
+			h["X-Frame-Options"] = hdrFrameOptions
 		}
 		next.ServeHTTP(w, r)
 	})

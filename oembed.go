@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -33,61 +36,95 @@ type oembedResponse struct {
 	Height          int      `json:"height" xml:"height"`
 }
 
+// oembedCacheControl lets consumers and CDNs keep a response for its
+// cache_age.
+var oembedCacheControl = "public, max-age=" + strconv.Itoa(oembedCacheAge)
+
 // handleOEmbed is the oEmbed 1.0 provider:
 // GET /oembed?url=…&maxwidth=…&maxheight=…&format=json|xml. Besides the
 // standard parameters it takes the card's theme, layout and accent. It
 // answers 400 for a malformed request (no url, a url that is not on this
 // site, a bad size or option), 404 for a url that names no article or a
 // maxheight no card fits in, and 501 for a format other than json or xml.
+// It reads the store's write count on every request; see newOEmbedHandler.
 func handleOEmbed(st article.Store, base *url.URL, logger *slog.Logger) http.Handler {
+	return newOEmbedHandler(st, &storeWatch{store: st, every: -1}, base, logger)
+}
+
+// newOEmbedHandler is handleOEmbed with the store watch shared with the
+// other caches. Responses are cached, encoded and compressed, by query and
+// the store's write count, with an ETag: a write to any article retires
+// them all.
+func newOEmbedHandler(st article.Store, watch *storeWatch, base *url.URL, logger *slog.Logger) http.Handler {
 	baseStr := strings.TrimRight(base.String(), "/")
+	cache := newResponseCache(watch)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		format := q.Get("format")
-		if format != "" && format != "json" && format != "xml" {
-			w.Header().Set("Access-Control-Allow-Origin", "*")
-			writeJSON(w, http.StatusNotImplemented, errorBody{"format must be json or xml, not " + strconv.Quote(clipText(format, 40))})
-			return
-		}
-		req, err := parseOEmbedRequest(q, base)
+		res, err := cache.getAsset(r.Context(), r.URL.RawQuery, func() (*asset, error) {
+			return buildOEmbed(context.WithoutCancel(r.Context()), st, base, baseStr, r.URL.Query())
+		})
 		if err != nil {
 			w.Header().Set("Access-Control-Allow-Origin", "*")
-			writeError(w, r, logger, err)
-			return
-		}
-		a, err := st.Get(r.Context(), req.slug)
-		if err != nil {
-			if article.Code(err) == article.ENOTFOUND {
-				err = article.Errorf(article.ENOTFOUND, "no article at %s", req.rawURL)
-			}
-			w.Header().Set("Access-Control-Allow-Origin", "*")
-			writeError(w, r, logger, err)
-			return
-		}
-		resp, err := newOEmbed(a.Summary(), baseStr, base.Host, req)
-		if err != nil {
-			w.Header().Set("Access-Control-Allow-Origin", "*")
-			writeError(w, r, logger, err)
-			return
-		}
-		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", "*")
-		h.Set("Cache-Control", "public, max-age="+strconv.Itoa(oembedCacheAge))
-		if format == "xml" {
-			b, err := xml.Marshal(resp)
-			if err != nil {
-				writeError(w, r, logger, err)
+			var nie notImplementedError
+			if errors.As(err, &nie) {
+				writeJSON(w, http.StatusNotImplemented, errorBody{string(nie)})
 				return
 			}
-			body := append([]byte(xml.Header), b...)
-			h.Set("Content-Type", "text/xml; charset=utf-8")
-			h.Set("Content-Length", strconv.Itoa(len(body)))
-			w.WriteHeader(http.StatusOK)
-			w.Write(body)
+			writeError(w, r, logger, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, resp)
+		res.serve(w, r, http.StatusOK)
 	})
+}
+
+// notImplementedError is a request for a format the provider does not
+// speak (501).
+type notImplementedError string
+
+func (e notImplementedError) Error() string { return string(e) }
+
+// buildOEmbed answers the query q, encoded, compressed and with its
+// headers.
+func buildOEmbed(ctx context.Context, st article.Store, base *url.URL, baseStr string, q url.Values) (*asset, error) {
+	format := q.Get("format")
+	if format != "" && format != "json" && format != "xml" {
+		return nil, notImplementedError("format must be json or xml, not " + strconv.Quote(clipText(format, 40)))
+	}
+	req, err := parseOEmbedRequest(q, base)
+	if err != nil {
+		return nil, err
+	}
+	a, err := st.Get(ctx, req.slug)
+	if err != nil {
+		if article.Code(err) == article.ENOTFOUND {
+			err = article.Errorf(article.ENOTFOUND, "no article at %s", req.rawURL)
+		}
+		return nil, err
+	}
+	resp, err := newOEmbed(a.Summary(), baseStr, base.Host, req)
+	if err != nil {
+		return nil, err
+	}
+	header := http.Header{
+		"Access-Control-Allow-Origin": {"*"},
+		"Cache-Control":               {oembedCacheControl},
+	}
+	var body []byte
+	if format == "xml" {
+		b, err := xml.Marshal(resp)
+		if err != nil {
+			return nil, err
+		}
+		body = append([]byte(xml.Header), b...)
+		header["Content-Type"] = []string{"text/xml; charset=utf-8"}
+	} else {
+		b, err := json.Marshal(resp)
+		if err != nil {
+			return nil, err
+		}
+		body = append(b, '\n')
+		header["Content-Type"] = []string{"application/json; charset=utf-8"}
+	}
+	return newAsset(body, header), nil
 }
 
 // oembedRequest is a parsed oEmbed request.

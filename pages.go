@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"folio/app"
@@ -48,7 +49,19 @@ type pageConfig struct {
 	Store   article.Store
 	BaseURL *url.URL // absolute public base, e.g. http://127.0.0.1:8080
 	Logger  *slog.Logger
+	// Watch is the store watch shared with the other caches (newServer);
+	// without one the store's write count is read on every request.
+	Watch *storeWatch
 }
+
+// pageCacheControl lets browsers keep a page only while they revalidate it
+// (max-age=0: a page shows the newest article), and lets a CDN serve it
+// for a minute, then stale for a while as it revalidates with the ETag.
+const pageCacheControl = "public, max-age=0, s-maxage=60, stale-while-revalidate=300"
+
+// maxCachedPages bounds the page cache: a page is some 40 KB, and its
+// compressed copies add a third to that.
+const maxCachedPages = 256
 
 // staticFile is a file of web.FS, ready to serve.
 type staticFile struct {
@@ -66,6 +79,21 @@ type pages struct {
 	base    string
 	baseURL *url.URL
 	logger  *slog.Logger
+	watch   *storeWatch
+
+	// Rendered pages, by request URI, with the store's write count they
+	// were rendered at: a page is rendered once per URI between writes.
+	mu      sync.RWMutex
+	cache   map[string]cachedPage
+	renders flight
+}
+
+// cachedPage is a prerendered page ready to serve.
+type cachedPage struct {
+	storeVersion int64
+	status       int
+	page         *asset
+	raw          *bufferedResponse // go-app's response when it was not a page
 }
 
 // newPages returns the handler for every path that is not the API, an
@@ -115,7 +143,11 @@ func newPages(cfg pageConfig) (http.Handler, error) {
 	}
 	app.BaseURL = base
 
-	p := &pages{files: files, base: base, baseURL: cfg.BaseURL, logger: logger}
+	watch := cfg.Watch
+	if watch == nil {
+		watch = &storeWatch{store: store, every: -1}
+	}
+	p := &pages{files: files, base: base, baseURL: cfg.BaseURL, logger: logger, watch: watch, cache: map[string]cachedPage{}}
 	h := &goapp.Handler{
 		Name:        "Folio",
 		ShortName:   "Folio",
@@ -324,47 +356,100 @@ func acceptsEncoding(header, enc string) bool {
 	return false
 }
 
-// servePage prerenders a page through go-app and fixes what go-app v9 gets
-// wrong for us: its ETag (the version, for every page: a changed article
-// would get 304), its status (always 200), its viewport (zoom blocked),
-// and the missing CSP, canonical and oEmbed links.
+// servePage serves a prerendered page, from the cache when the store has
+// not been written since it was rendered, else rendered now (once, however
+// many requests ask for it meanwhile).
 func (p *pages) servePage(w http.ResponseWriter, r *http.Request) {
+	key := r.URL.RequestURI()
+	sv := p.watch.version(r.Context())
+	if sv >= 0 {
+		p.mu.RLock()
+		e, ok := p.cache[key]
+		p.mu.RUnlock()
+		if ok && e.storeVersion == sv {
+			p.serveCached(w, r, e)
+			return
+		}
+	}
+	v, err := p.renders.do(key+"\x00"+strconv.FormatInt(sv, 10), func() (any, error) {
+		return p.render(r, sv), nil
+	})
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, errorBody{"Internal error."})
+		return
+	}
+	p.serveCached(w, r, v.(cachedPage))
+}
+
+// serveCached sends a rendered page, or go-app's own response when it
+// was not a page.
+func (p *pages) serveCached(w http.ResponseWriter, r *http.Request, e cachedPage) {
+	if e.page != nil {
+		e.page.serve(w, r, e.status)
+		return
+	}
+	for k, v := range e.raw.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(e.raw.status)
+	if r.Method != http.MethodHead {
+		w.Write(e.raw.buf.Bytes())
+	}
+}
+
+// render prerenders the page for r through go-app and fixes what go-app
+// v9 gets wrong for us: its ETag (the version, for every page: a changed
+// article would get 304), its status (always 200), its viewport (zoom
+// blocked), and the missing CSP, canonical and oEmbed links. The page is
+// compressed and, when sv is a store version, cached under it.
+func (p *pages) render(r *http.Request, sv int64) cachedPage {
+	rec := p.prerender(r)
+	if rec.status != 0 && rec.status != http.StatusOK {
+		return cachedPage{raw: rec} // not a page (go-app's own plain 404): not cached
+	}
+	body := rec.buf.Bytes()
+	status := pageStatus(body)
+	header := http.Header{
+		"Content-Type":            {"text/html; charset=utf-8"},
+		"Content-Security-Policy": {pageCSP},
+		"Cache-Control":           {"no-cache"},
+	}
+	body = p.fixHead(header, body, r, status)
+	var page *asset
+	if status == http.StatusOK {
+		header["Cache-Control"] = []string{pageCacheControl}
+		page = newAsset(body, header)
+		page.etag = p.pageETag(r, body)
+		page.etagV = []string{page.etag}
+	} else {
+		page = newPlainAsset(body, header)
+	}
+	e := cachedPage{storeVersion: sv, status: status, page: page}
+	if sv >= 0 {
+		key := r.URL.RequestURI()
+		p.mu.Lock()
+		if len(p.cache) >= maxCachedPages {
+			for k := range p.cache { // map order: evicts an arbitrary page
+				delete(p.cache, k)
+				break
+			}
+		}
+		p.cache[key] = e
+		p.mu.Unlock()
+	}
+	return e
+}
+
+// prerender runs go-app for r, without the conditional headers go-app
+// would answer with its own ETag.
+func (p *pages) prerender(r *http.Request) *bufferedResponse {
 	r2 := r.Clone(r.Context())
+	r2.Method = http.MethodGet
 	r2.Header.Del("If-None-Match")
 	r2.Header.Del("If-Modified-Since")
 	rec := &bufferedResponse{header: http.Header{}}
 	p.app.ServeHTTP(rec, r2)
-	if rec.status != 0 && rec.status != http.StatusOK {
-		// Not a page (go-app's own plain 404): pass it through.
-		for k, v := range rec.header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.status)
-		w.Write(rec.buf.Bytes())
-		return
-	}
-	body := rec.buf.Bytes()
-	status := pageStatus(body)
-	body = p.fixHead(w, body, r, status)
-
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", pageCSP)
-	h.Set("Cache-Control", "no-cache")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	if status == http.StatusOK {
-		etag := p.pageETag(r, body)
-		h.Set("ETag", etag)
-		if ifNoneMatch(r.Header.Get("If-None-Match"), etag) {
-			h.Del("Content-Length")
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
-	}
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		w.Write(body)
-	}
+	return rec
 }
 
 // pageStatus reads the data-status attribute of the first element of
@@ -437,23 +522,11 @@ func stateJSON(body []byte) []byte {
 	return nil
 }
 
-// ifNoneMatch reports whether an If-None-Match header names etag (weak
-// comparison).
-func ifNoneMatch(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == etag || t == "*" {
-			return true
-		}
-	}
-	return false
-}
-
 // fixHead rewrites go-app's viewport so that zoom works, and puts the
 // page's metadata in its head: for an article, Open Graph, the canonical
 // and oEmbed links and JSON-LD (meta.go, built from the article the page
 // was rendered from); for the home page, the feed links.
-func (p *pages) fixHead(w http.ResponseWriter, body []byte, r *http.Request, status int) []byte {
+func (p *pages) fixHead(header http.Header, body []byte, r *http.Request, status int) []byte {
 	end := bytes.Index(body, []byte("</head>"))
 	if end < 0 {
 		return body
@@ -470,7 +543,7 @@ func (p *pages) fixHead(w http.ResponseWriter, body []byte, r *http.Request, sta
 		if err := json.Unmarshal(stateJSON(body), &st); err != nil || st.Article == nil {
 			return body
 		}
-		w.Header().Set("Link", oembedLink(st.Article, p.baseURL))
+		header.Set("Link", oembedLink(st.Article, p.baseURL))
 		return injectHead(body, readerMeta(st.Article, p.baseURL))
 	case r.URL.Path == "/":
 		return injectHead(body, feedLinks(p.baseURL))

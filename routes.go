@@ -16,26 +16,26 @@ func newServer(cfg *config, st article.Store, logger *slog.Logger, now func() ti
 	if err != nil {
 		return nil, err
 	}
-	pages, err := newPages(pageConfig{Store: st, BaseURL: base, Logger: logger})
+	// One watch on the store's write count serves every cache (API, pages,
+	// cards, oEmbed, feeds); writes through this server refresh it at once.
+	watch := &storeWatch{store: st, every: defaultFreshness}
+	pages, err := newPages(pageConfig{Store: st, BaseURL: base, Logger: logger, Watch: watch})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, cfg, st, logger, now, pages)
+	addRoutes(mux, cfg, st, logger, now, pages, watch)
 	return withRecover(logger, withLogging(logger, withSecurityHeaders(mux))), nil
 }
 
 // addRoutes maps the entire HTTP surface on one screen.
-func addRoutes(mux *http.ServeMux, cfg *config, st article.Store, logger *slog.Logger, now func() time.Time, pages http.Handler) {
+func addRoutes(mux *http.ServeMux, cfg *config, st article.Store, logger *slog.Logger, now func() time.Time, pages http.Handler, watch *storeWatch) {
 	// Writes and the sanitiser share one budget per client address; the
 	// token is checked first so a wrong token cannot drain a client's budget.
 	var lim *clientLimiter
 	if cfg.RateLimit > 0 {
 		lim = newClientLimiter(cfg.RateLimit, max(1, int(cfg.RateLimit/6)))
 	}
-	// One watch on the store's write count serves every cache (API, cards,
-	// feeds); writes through this server refresh it at once.
-	watch := &storeWatch{store: st, every: defaultFreshness}
 	write := func(h http.Handler) http.Handler {
 		return requireToken(cfg.Token, logger, withRateLimit(lim, logger, withInvalidate(watch, h)))
 	}

@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -14,10 +15,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -81,6 +84,7 @@ type config struct {
 	RateLimit      float64 // requests a minute per client on writes and /api/sanitize; 0 turns it off
 	Samples        bool
 	ExtractAllow   hostList // private hosts POST /api/extract may fetch (extract.go)
+	Pprof          string   // loopback address for net/http/pprof; "" (the default) serves none
 }
 
 // envFlag sets a flag's default from its FOLIO_* environment variable.
@@ -125,6 +129,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", 120, "writes and sanitise requests a minute per client address (bursts of a sixth of it); 0 turns the limit off")
 	fs.BoolVar(&cfg.Samples, "samples", true, "load the bundled sample articles into an empty database")
 	fs.Var(&cfg.ExtractAllow, "extract-allow", "private hosts /api/extract may fetch: comma-separated host names or host:port pairs, matched exactly (every other host must be public)")
+	fs.StringVar(&cfg.Pprof, "pprof", "", "serve the Go profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off when empty")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: folio serve [flags]\n\nFlags (each also read from FOLIO_<NAME>, e.g. FOLIO_BASE_URL):")
 		fs.PrintDefaults()
@@ -151,6 +156,13 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if cfg.MaxBody <= 0 {
 		return nil, fmt.Errorf("-max-body must be positive")
 	}
+	if cfg.Pprof != "" {
+		addr, err := loopbackAddr(cfg.Pprof)
+		if err != nil {
+			return nil, fmt.Errorf("-pprof: %v", err)
+		}
+		cfg.Pprof = addr
+	}
 	return cfg, nil
 }
 
@@ -162,7 +174,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	// One log line per request: buffered, so a request costs a copy into
+	// memory rather than a write to stderr. The buffer is written out every
+	// logFlushEvery, at once for warnings and errors, and at shutdown.
+	logs := newLogWriter(stderr, logFlushEvery)
+	defer logs.Close()
+	logger := slog.New(&flushingHandler{slog.NewTextHandler(logs, nil), logs})
 
 	st, err := store.Open(cfg.DB)
 	if err != nil {
@@ -206,6 +223,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if cfg.Pprof != "" {
+		stopPprof, err := servePprof(cfg.Pprof, logger)
+		if err != nil {
+			srv.Close()
+			return fmt.Errorf("-pprof: %w", err)
+		}
+		defer stopPprof()
+	}
 	fmt.Fprintf(stdout, "folio: listening on http://%s\n", ln.Addr())
 	logger.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB)
 
@@ -221,6 +246,129 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// loopbackAddr checks that addr is host:port on a loopback address
+// (127.0.0.1, ::1 or localhost, which is taken as 127.0.0.1) and returns it
+// with the host as an IP.
+func loopbackAddr(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", err
+	}
+	if strings.EqualFold(host, "localhost") {
+		host = "127.0.0.1"
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return "", fmt.Errorf("%q is not a loopback address: the profiler is for this machine only", addr)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// servePprof serves net/http/pprof on addr, a loopback address, until
+// the returned function is called.
+func servePprof(addr string, logger *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	logger.Info("profiler listening", "addr", "http://"+ln.Addr().String()+"/debug/pprof/")
+	return func() { srv.Close() }, nil
+}
+
+// logFlushEvery is how often the buffered log is written out.
+const logFlushEvery = 100 * time.Millisecond
+
+// logWriter buffers log lines and writes them out every interval, when the
+// buffer fills, on Flush and on Close. It is safe for concurrent use.
+type logWriter struct {
+	mu     sync.Mutex
+	buf    *bufio.Writer
+	closed bool // after Close every line is written out at once
+	stop   chan struct{}
+	done   chan struct{}
+}
+
+func newLogWriter(w io.Writer, every time.Duration) *logWriter {
+	l := &logWriter{buf: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				l.Flush()
+			case <-l.stop:
+				return
+			}
+		}
+	}()
+	return l
+}
+
+// Write adds p to the buffer.
+func (l *logWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n, err := l.buf.Write(p)
+	if err == nil && l.closed {
+		err = l.buf.Flush()
+	}
+	return n, err
+}
+
+// Flush writes out what the buffer holds.
+func (l *logWriter) Flush() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Flush()
+}
+
+// Close stops the timer and writes out what is left. Lines logged after
+// Close are written out at once.
+func (l *logWriter) Close() error {
+	select {
+	case <-l.stop:
+	default:
+		close(l.stop)
+		<-l.done
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = true
+	return l.buf.Flush()
+}
+
+// flushingHandler writes the log out after every warning or error, so
+// that they are never held back, nor lost if the process is killed.
+type flushingHandler struct {
+	slog.Handler
+	logs *logWriter
+}
+
+func (h *flushingHandler) Handle(ctx context.Context, r slog.Record) error {
+	err := h.Handler.Handle(ctx, r)
+	if r.Level >= slog.LevelWarn {
+		h.logs.Flush()
+	}
+	return err
+}
+
+func (h *flushingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return &flushingHandler{h.Handler.WithAttrs(attrs), h.logs}
+}
+
+func (h *flushingHandler) WithGroup(name string) slog.Handler {
+	return &flushingHandler{h.Handler.WithGroup(name), h.logs}
 }
 
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -2,31 +2,54 @@
 # Load comparison: Folio against nginx serving the very same bytes as static
 # files, on this machine, in one run.
 #
-#   bench/load.sh                 # uses bin/folio (built if missing), 10 s per run
-#   DURATION=5s CONNS=32 bench/load.sh
+#   bench/load.sh                                  # 5 paths x 64 and 256 connections x 30 s, twice (~10 min)
+#   DURATION=5s CONNS=64 bench/load.sh             # a quick look
+#   PATHS="embed oembed" bench/load.sh             # some of the paths only
+#   ENCODING=identity bench/load.sh                # ask for uncompressed bodies
+#   CEILING=1 bench/load.sh                        # also a bare net/http server of the same bytes
 #
 # It starts `folio serve` on a free 127.0.0.1 port with a temporary database
-# (the bundled sample articles), saves the exact bodies (plain and gzip) of
-# GET /embed/{slug} and GET /api/articles/{slug}, starts nginx (worker_processes
-# 2, access_log off, daemon off, gzip_static) on another free port serving
-# those files, and bench/static, a bare net/http server holding the same
-# files in memory: the most a Go handler can do here. Then it runs
-# `wrk -t2 -c$CONNS -d$DURATION --latency` against each path on each server,
-# prints req/s, p50, p99 and errors with the ratio to nginx, and stops every
-# server it started. It also prints the bytes on the wire of one embedded
-# card.
+# (the bundled sample articles), saves the exact bodies Folio sends for the
+# paths below (plain, and gzip when Folio compresses the path), with their
+# Content-Type, and starts nginx (2 workers, access_log off, daemon off) on
+# another free 127.0.0.1 port serving those files with gzip_static. It
+# checks that both servers send the same bytes, then runs
+# `wrk -t$THREADS -c$CONNS -d$DURATION --latency` against each path on
+# Folio and then on nginx, for each connection count, and prints one table
+# row per path and count. wrk sends "Accept-Encoding: gzip" (ENCODING), as
+# a CDN or browser does. With CEILING=1 it also runs bench/static, the same
+# bytes from a bare net/http handler: the most a Go server can do here.
+#
+# Folio's request log (one line per request) goes to /dev/null; nginx's
+# access log is off. The script exits non-zero if Folio answered any
+# request with an error (non-2xx/3xx status, socket error or timeout).
+# Every wrk run is bounded by `timeout`; every server it started is
+# stopped on exit.
+#
+#   path          the Folio path
+#   conns         wrk connections
+#   folio req/s, p50, p99, errors
+#   nginx req/s, p50, p99
+#   ratio         Folio req/s / nginx req/s
 set -euo pipefail
 
-DURATION=${DURATION:-10s}
-CONNS=${CONNS:-64}
+DURATION=${DURATION:-30s}
+CONNS=${CONNS:-64 256}
 THREADS=${THREADS:-2}
+ENCODING=${ENCODING:-gzip}
+PATHS=${PATHS:-article list embed reader oembed}
+CEILING=${CEILING:-0}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${FOLIO_BIN:-$ROOT/bin/folio}
 NGINX=${NGINX:-/usr/sbin/nginx}
 
-for tool in wrk curl "$NGINX"; do
+for tool in wrk curl python3 timeout "$NGINX"; do
   command -v "$tool" >/dev/null || { echo "load.sh: $tool is missing" >&2; exit 1; }
 done
+[[ $DURATION =~ ^[0-9]+[sm]?$ ]] || { echo "load.sh: DURATION must be like 30s or 2m, not $DURATION" >&2; exit 1; }
+secs=${DURATION%[sm]}
+[[ $DURATION == *m ]] && secs=$((secs * 60))
+WRK_TIMEOUT=$((secs + 30)) # wrk never runs longer than this
 if [[ ! -x $BIN ]]; then
   echo "building $BIN" >&2
   (cd "$ROOT" && go build -trimpath -o "$BIN" .)
@@ -40,13 +63,24 @@ cleanup() {
   done
   rm -rf "$TMP"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# Folio, with its request log discarded as nginx's access log is off.
+# wait_for URL: until it answers, for at most 10 s.
+wait_for() {
+  for _ in $(seq 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "load.sh: $1 does not answer" >&2
+  return 1
+}
+
+# Folio, its request log discarded as nginx's access log is off.
 "$BIN" serve -addr 127.0.0.1:0 -db "$TMP/folio.db" >"$TMP/folio.out" 2>/dev/null &
 FOLIO_PID=$!
 for _ in $(seq 100); do
@@ -54,18 +88,43 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 FOLIO=$(sed -n 's/^folio: listening on //p' "$TMP/folio.out")
-[[ -n $FOLIO ]] || { echo "load.sh: folio did not start" >&2; exit 1; }
+[[ $FOLIO == http://127.0.0.1:* ]] || { echo "load.sh: folio did not start on 127.0.0.1" >&2; exit 1; }
 SLUG=$(curl -fsS "$FOLIO/api/articles?limit=1" | sed -n 's/.*"slug":"\([^"]*\)".*/\1/p' | head -1)
 [[ -n $SLUG ]] || { echo "load.sh: no article to load" >&2; exit 1; }
-PATHS=("/embed/$SLUG" "/api/articles/$SLUG")
+OEMBED_URL=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$FOLIO/a/$SLUG")
 
-# The same bytes, as static files.
+declare -A PATH_OF=(
+  [article]="/api/articles/$SLUG"
+  [list]="/api/articles"
+  [embed]="/embed/$SLUG"
+  [reader]="/a/$SLUG"
+  [oembed]="/oembed?url=$OEMBED_URL"
+)
+SELECTED=()
+for name in $PATHS; do
+  [[ -n ${PATH_OF[$name]:-} ]] || { echo "load.sh: unknown path name $name (article list embed reader oembed)" >&2; exit 1; }
+  SELECTED+=("${PATH_OF[$name]}")
+done
+
+# The same bytes, as static files: www/N (and www/N.gz when Folio
+# compresses), one nginx exact-match location per path with Folio's
+# Content-Type. nginx ignores the query string of /oembed?url=….
 WWW=$TMP/www
-mkdir -p "$WWW/embed" "$WWW/api/articles" "$TMP/nginx-tmp"
-curl -fsS -o "$WWW/embed/$SLUG" "$FOLIO/embed/$SLUG"
-curl -fsS -H 'Accept-Encoding: gzip' -o "$WWW/embed/$SLUG.gz" "$FOLIO/embed/$SLUG"
-curl -fsS -o "$WWW/api/articles/$SLUG" "$FOLIO/api/articles/$SLUG"
-curl -fsS -H 'Accept-Encoding: gzip' -o "$WWW/api/articles/$SLUG.gz" "$FOLIO/api/articles/$SLUG"
+mkdir -p "$WWW" "$TMP/nginx-tmp"
+LOCATIONS=''
+i=0
+for p in "${SELECTED[@]}"; do
+  i=$((i + 1))
+  curl -fsS -D "$TMP/h$i" -o "$WWW/$i" "$FOLIO$p"
+  ctype=$(tr -d '\r' <"$TMP/h$i" | sed -n 's/^[Cc]ontent-[Tt]ype: //p')
+  [[ -n $ctype && $ctype != *[\"\\{}]* ]] || { echo "load.sh: $p: no usable Content-Type ($ctype)" >&2; exit 1; }
+  curl -fsS -D "$TMP/hz$i" -H 'Accept-Encoding: gzip' -o "$TMP/body$i" "$FOLIO$p"
+  if tr -d '\r' <"$TMP/hz$i" | grep -qi '^content-encoding: gzip$'; then
+    mv "$TMP/body$i" "$WWW/$i.gz"
+  fi
+  LOCATIONS+="    location = ${p%%\?*} { alias $WWW/$i; default_type \"$ctype\"; gzip_static on; }
+"
+done
 chmod -R a+rX "$TMP"
 
 NPORT=$(free_port)
@@ -88,36 +147,52 @@ http {
   types { }
   server {
     listen 127.0.0.1:$NPORT;
-    root $WWW;
-    location /embed/ { default_type "text/html; charset=utf-8"; gzip_static on; }
-    location /api/ { default_type "application/json; charset=utf-8"; gzip_static on; }
-  }
+$LOCATIONS  }
 }
 EOF
 "$NGINX" -c "$TMP/nginx.conf" -p "$TMP" 2>>"$TMP/nginx-error.log" &
 NGINX_PID=$!
 NGINX_URL=http://127.0.0.1:$NPORT
-for _ in $(seq 100); do
-  curl -fsS -o /dev/null "$NGINX_URL/embed/$SLUG" 2>/dev/null && break
-  sleep 0.1
-done
+wait_for "$NGINX_URL${SELECTED[0]}" || { cat "$TMP/nginx-error.log" >&2; exit 1; }
 
-# The Go ceiling: the same files from a bare net/http handler.
-(cd "$ROOT" && go build -o "$TMP/static" ./bench/static)
-"$TMP/static" "$WWW" >"$TMP/static.out" 2>&1 &
-STATIC_PID=$!
-for _ in $(seq 100); do
-  grep -q 'listening on' "$TMP/static.out" 2>/dev/null && break
-  sleep 0.1
-done
-STATIC_URL=$(sed -n 's/^listening on //p' "$TMP/static.out")
+SERVERS=(folio nginx)
+if [[ $CEILING == 1 ]]; then
+  # The Go ceiling: the same files from a bare net/http handler.
+  mkdir -p "$TMP/static-www"
+  i=0
+  for p in "${SELECTED[@]}"; do
+    i=$((i + 1))
+    printf '%s\t%s\t%s\n' "${p%%\?*}" "$WWW/$i" \
+      "$(tr -d '\r' <"$TMP/h$i" | sed -n 's/^[Cc]ontent-[Tt]ype: //p')" >>"$TMP/static.map"
+  done
+  (cd "$ROOT" && go build -o "$TMP/static" ./bench/static)
+  "$TMP/static" "$TMP/static.map" >"$TMP/static.out" 2>&1 &
+  STATIC_PID=$!
+  for _ in $(seq 100); do
+    grep -q 'listening on' "$TMP/static.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  STATIC_URL=$(sed -n 's/^listening on //p' "$TMP/static.out")
+  [[ $STATIC_URL == http://127.0.0.1:* ]] || { echo "load.sh: bench/static did not start" >&2; exit 1; }
+  SERVERS+=(go-min)
+fi
 
-for p in "${PATHS[@]}"; do
+url_of() {
+  case $1 in
+  folio) echo "$FOLIO" ;;
+  nginx) echo "$NGINX_URL" ;;
+  go-min) echo "$STATIC_URL" ;;
+  esac
+}
+
+# Every server must send Folio's bytes, plain and compressed.
+for p in "${SELECTED[@]}"; do
   for enc in identity gzip; do
     want=$(curl -fsS -H "Accept-Encoding: $enc" "$FOLIO$p" | sha256sum)
-    for u in "$NGINX_URL" "$STATIC_URL"; do
-      [[ $(curl -fsS -H "Accept-Encoding: $enc" "$u$p" | sha256sum) == "$want" ]] ||
-        { echo "load.sh: $u does not serve the same bytes as Folio for $p ($enc)" >&2; cat "$TMP/nginx-error.log" >&2; exit 1; }
+    for s in "${SERVERS[@]:1}"; do
+      got=$(curl -fsS -H "Accept-Encoding: $enc" "$(url_of "$s")$p" | sha256sum)
+      [[ $got == "$want" ]] ||
+        { echo "load.sh: $s does not send the same bytes as Folio for $p ($enc)" >&2; cat "$TMP/nginx-error.log" >&2; exit 1; }
     done
   done
 done
@@ -130,16 +205,19 @@ for enc in identity gzip br; do
     "$enc" "$page" "$js" $((page + js)) $((page + js + ph + jh))
 done
 echo
+echo "Bodies per path (Accept-Encoding: $ENCODING):"
+for p in "${SELECTED[@]}"; do
+  printf '  %-40s %6d B\n' "${p:0:40}" "$(curl -fsS -o /dev/null -H "Accept-Encoding: $ENCODING" -w '%{size_download}' "$FOLIO$p")"
+done
+echo
 
-# run NAME URL [HEADER]: one wrk run; prints "rps p50 p99 errors".
+# run NAME CONNS URL: one wrk run; prints "rps p50 p99 errors".
 run() {
-  local out
-  if [[ -n ${3:-} ]]; then
-    out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "$3" "$2")
-  else
-    out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$2")
-  fi
-  echo "$out" >"$TMP/wrk-$1.txt"
+  local out hdr=()
+  [[ $ENCODING != identity ]] && hdr=(-H "Accept-Encoding: $ENCODING")
+  out=$(timeout -k 5 "$WRK_TIMEOUT" wrk -t"$THREADS" -c"$2" -d"$DURATION" --latency "${hdr[@]}" "$3") ||
+    { echo "load.sh: wrk failed or overran against $3" >&2; return 1; }
+  echo "$out" >>"$TMP/wrk-$1.txt"
   awk '
     /Requests\/sec:/ { rps = $2 }
     $1 == "50%" { p50 = $2 }
@@ -150,22 +228,37 @@ run() {
   ' <<<"$out"
 }
 
-echo "wrk -t$THREADS -c$CONNS -d$DURATION on 127.0.0.1; $(nproc) CPUs shared by wrk and the server; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-30s %-8s %-7s %11s %9s %9s %7s %9s\n' path encoding server req/s p50 p99 errors vs-nginx
-row() { # path encoding-header label
-  local p=$1 hdr=$2 label=$3 short=$1 nrps
-  ((${#short} > 30)) && short="${short:0:27}..."
-  read -r nrps np50 np99 nerr <<<"$(run nginx "$NGINX_URL$p" "$hdr")"
-  for server in folio go-min; do
-    local url=$FOLIO
-    [[ $server == go-min ]] && url=$STATIC_URL
-    read -r rps p50 p99 err <<<"$(run "$server" "$url$p" "$hdr")"
-    printf '%-30s %-8s %-7s %11s %9s %9s %7s %8sx\n' "$short" "$label" "$server" "$rps" "$p50" "$p99" "$err" \
-      "$(awk -v a="$rps" -v b="$nrps" 'BEGIN { printf "%.2f", a / b }')"
-    short='' label=''
+echo "wrk -t$THREADS -d$DURATION --latency -H 'Accept-Encoding: $ENCODING' on 127.0.0.1; $(nproc) CPUs shared by wrk and the server; load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+header='%-40s %5s | %9s %9s %9s %6s | %9s %9s %9s | %5s'
+line='%-40s %5s | %9s %9s %9s %6s | %9s %9s %9s | %4sx'
+extra_h='' extra_l='' extra=()
+titles=(path conns 'folio r/s' p50 p99 errors 'nginx r/s' p50 p99 ratio)
+if [[ $CEILING == 1 ]]; then
+  extra_h=' | %10s %5s' extra_l=' | %10s %4sx'
+  titles+=('go-min r/s' ratio)
+fi
+# shellcheck disable=SC2059
+printf "$header$extra_h\n" "${titles[@]}"
+folio_errors=0
+for p in "${SELECTED[@]}"; do
+  short=$p
+  ((${#short} > 40)) && short="${short:0:37}..."
+  for c in $CONNS; do
+    read -r rps p50 p99 err <<<"$(run folio "$c" "$FOLIO$p")"
+    read -r nrps np50 np99 _ <<<"$(run nginx "$c" "$NGINX_URL$p")"
+    ratio=$(awk -v a="$rps" -v b="$nrps" 'BEGIN { printf "%.2f", a / b }')
+    extra=()
+    if [[ $CEILING == 1 ]]; then
+      read -r grps _ _ _ <<<"$(run go-min "$c" "$STATIC_URL${p%%\?*}")"
+      extra=("$grps" "$(awk -v a="$grps" -v b="$nrps" 'BEGIN { printf "%.2f", a / b }')")
+    fi
+    # shellcheck disable=SC2059
+    printf "$line$extra_l\n" "$short" "$c" "$rps" "$p50" "$p99" "$err" "$nrps" "$np50" "$np99" "$ratio" "${extra[@]}"
+    folio_errors=$((folio_errors + err))
   done
-  printf '%-30s %-8s %-7s %11s %9s %9s %7s %9s\n' "" "" nginx "$nrps" "$np50" "$np99" "$nerr" ""
-}
-row "/embed/$SLUG" "" identity
-row "/embed/$SLUG" "Accept-Encoding: gzip" gzip
-row "/api/articles/$SLUG" "" identity
+done
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+if ((folio_errors > 0)); then
+  echo "load.sh: Folio answered $folio_errors requests with errors (wrk output in the runs above)" >&2
+  exit 1
+fi

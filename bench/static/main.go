@@ -1,22 +1,23 @@
-// Command static serves the files of a directory, held in memory, with
-// net/http and nothing else: no middleware, no logging, no lookups. In
-// bench/load.sh it shows the ceiling a Go handler can reach on the machine,
-// beside Folio and nginx serving the same bytes.
+// Command static serves files held in memory with net/http and nothing
+// else: no middleware, no logging, no lookups. In bench/load.sh (CEILING=1)
+// it shows the ceiling a Go handler can reach on the machine, beside Folio
+// and nginx serving the same bytes.
 //
-//	static DIR
+//	static MAPFILE
 //
-// It listens on a free 127.0.0.1 port and prints "listening on http://ADDR".
-// A file NAME.gz is served for NAME to clients that accept gzip, like
-// nginx's gzip_static. Paths under /embed/ are HTML, the rest JSON.
+// Each line of MAPFILE is "URL-PATH<TAB>FILE<TAB>CONTENT-TYPE". FILE.gz,
+// when it exists, is served to clients that accept gzip, like nginx's
+// gzip_static. It listens on a free 127.0.0.1 port and prints
+// "listening on http://ADDR".
 package main
 
 import (
+	"bufio"
+	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -30,7 +31,7 @@ type file struct {
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: static DIR")
+		fmt.Fprintln(os.Stderr, "usage: static MAPFILE")
 		os.Exit(2)
 	}
 	files, err := load(os.Args[1])
@@ -66,28 +67,33 @@ func main() {
 	os.Exit(1)
 }
 
-// load reads every file under dir, keyed by its URL path.
-func load(dir string) (map[string]*file, error) {
+// load reads the files the map names, keyed by their URL path.
+func load(mapFile string) (map[string]*file, error) {
+	m, err := os.Open(mapFile)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
 	files := map[string]*file{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, ".gz") {
-			return err
+	sc := bufio.NewScanner(m)
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), "\t")
+		if len(fields) != 3 {
+			return nil, fmt.Errorf("static: bad map line %q", sc.Text())
 		}
-		body, err := os.ReadFile(p)
+		body, err := os.ReadFile(fields[1])
 		if err != nil {
-			return err
+			return nil, err
 		}
-		rel, _ := filepath.Rel(dir, p)
-		path := "/" + filepath.ToSlash(rel)
-		f := &file{body: body, length: []string{strconv.Itoa(len(body))}, ctype: []string{"application/json; charset=utf-8"}}
-		if strings.HasPrefix(path, "/embed/") {
-			f.ctype = []string{"text/html; charset=utf-8"}
-		}
-		if gz, err := os.ReadFile(p + ".gz"); err == nil {
+		f := &file{body: body, length: []string{strconv.Itoa(len(body))}, ctype: []string{fields[2]}}
+		gz, err := os.ReadFile(fields[1] + ".gz")
+		switch {
+		case err == nil:
 			f.gz, f.gzLength = gz, []string{strconv.Itoa(len(gz))}
+		case !errors.Is(err, os.ErrNotExist):
+			return nil, err
 		}
-		files[path] = f
-		return nil
-	})
-	return files, err
+		files[fields[0]] = f
+	}
+	return files, sc.Err()
 }
