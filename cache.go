@@ -125,9 +125,10 @@ type flight struct {
 }
 
 type flightCall struct {
-	done chan struct{}
-	val  any
-	err  error
+	done    chan struct{}
+	waiters int // callers waiting for this one's result; guarded by flight.mu
+	val     any
+	err     error
 }
 
 // errFlightPanic is what waiting callers get when the call panicked.
@@ -138,6 +139,7 @@ var errFlightPanic = errors.New("folio: shared computation panicked")
 func (f *flight) do(key string, fn func() (any, error)) (any, error) {
 	f.mu.Lock()
 	if c, ok := f.calls[key]; ok {
+		c.waiters++
 		f.mu.Unlock()
 		<-c.done
 		return c.val, c.err

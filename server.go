@@ -224,7 +224,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if cfg.Pprof != "" {
-		stopPprof, err := servePprof(cfg.Pprof, logger)
+		_, stopPprof, err := servePprof(cfg.Pprof, logger)
 		if err != nil {
 			srv.Close()
 			return fmt.Errorf("-pprof: %w", err)
@@ -266,11 +266,11 @@ func loopbackAddr(addr string) (string, error) {
 }
 
 // servePprof serves net/http/pprof on addr, a loopback address, until
-// the returned function is called.
-func servePprof(addr string, logger *slog.Logger) (stop func(), err error) {
+// stop is called. It returns the address it listens on.
+func servePprof(addr string, logger *slog.Logger) (bound string, stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -281,7 +281,7 @@ func servePprof(addr string, logger *slog.Logger) (stop func(), err error) {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	logger.Info("profiler listening", "addr", "http://"+ln.Addr().String()+"/debug/pprof/")
-	return func() { srv.Close() }, nil
+	return ln.Addr().String(), func() { srv.Close() }, nil
 }
 
 // logFlushEvery is how often the buffered log is written out.

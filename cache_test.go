@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/andybalholm/brotli"
+
+	"folio/article"
+	"folio/store"
+)
+
+// waitForWaiters returns once n callers wait on the call for key.
+func waitForWaiters(f *flight, key string, n int) {
+	for {
+		f.mu.Lock()
+		c := f.calls[key]
+		ok := c != nil && c.waiters == n
+		f.mu.Unlock()
+		if ok {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestFlight(t *testing.T) {
+	var f flight
+	var calls atomic.Int64
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	results := make([]any, 8)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], _ = f.do("k", func() (any, error) {
+				calls.Add(1)
+				<-release
+				return "value", nil
+			})
+		}()
+	}
+	waitForWaiters(&f, "k", len(results)-1)
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("calls=%d for %d concurrent callers, want 1", n, len(results))
+	}
+	for i, r := range results {
+		if r != "value" {
+			t.Fatalf("results[%d]=%v, want value", i, r)
+		}
+	}
+	if v, err := f.do("k", func() (any, error) { return "again", nil }); v != "again" || err != nil {
+		t.Fatalf("a call after the first ended gave %v, %v; want again, nil", v, err)
+	}
+
+	// A panic reaches its own caller; the callers waiting get an error.
+	panicked := make(chan any)
+	go func() {
+		defer func() { panicked <- recover() }()
+		f.do("p", func() (any, error) {
+			waitForWaiters(&f, "p", 1)
+			panic("boom")
+		})
+	}()
+	go func() {
+		for {
+			f.mu.Lock()
+			_, running := f.calls["p"]
+			f.mu.Unlock()
+			if running {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		v, err := f.do("p", func() (any, error) { return "not shared", nil })
+		if v != nil || !errors.Is(err, errFlightPanic) {
+			t.Errorf("waiter got %v, %v; want nil, errFlightPanic", v, err)
+		}
+		panicked <- nil
+	}()
+	got := []any{<-panicked, <-panicked}
+	if got[0] != "boom" && got[1] != "boom" {
+		t.Fatalf("recovered %v, want the panic boom in its own caller", got)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for the log writer's timer.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestLogWriter(t *testing.T) {
+	out := &lockedBuffer{}
+	logs := newLogWriter(out, time.Hour) // the timer never fires in the test
+	logger := slog.New(&flushingHandler{slog.NewTextHandler(logs, nil), logs}).With("app", "folio")
+
+	logger.Info("request", "path", "/a/x")
+	if got := out.String(); got != "" {
+		t.Fatalf("an info line was written out at once: %q", got)
+	}
+	logger.Warn("slow")
+	if got := out.String(); !strings.Contains(got, "path=/a/x") || !strings.Contains(got, "msg=slow app=folio") {
+		t.Fatalf("after a warning the log holds %q, want both lines", got)
+	}
+	logger.Info("request", "path", "/a/y")
+	if err := logs.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.Contains(got, "path=/a/y") {
+		t.Fatalf("Close did not write out the buffer: %q", got)
+	}
+	logger.Info("late")
+	if got := out.String(); !strings.Contains(got, "msg=late") {
+		t.Fatalf("a line after Close was held back: %q", got)
+	}
+	if err := logs.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+func TestLogWriterTimer(t *testing.T) {
+	out := &lockedBuffer{}
+	logs := newLogWriter(out, time.Millisecond)
+	defer logs.Close()
+	io.WriteString(logs, "line\n")
+	for out.String() == "" { // the timer writes it out; the test's timeout bounds the wait
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestPprofFlag(t *testing.T) {
+	for _, tc := range []struct {
+		arg, want string
+	}{
+		{"", ""},
+		{"127.0.0.1:6060", "127.0.0.1:6060"},
+		{"localhost:0", "127.0.0.1:0"},
+		{"[::1]:6060", "[::1]:6060"},
+		{"0.0.0.0:6060", "error"},
+		{":6060", "error"},
+		{"192.0.2.1:6060", "error"},
+		{"example.com:6060", "error"},
+		{"127.0.0.1", "error"},
+	} {
+		t.Run(tc.arg, func(t *testing.T) {
+			cfg, err := parseServeFlags([]string{"-pprof", tc.arg}, func(string) string { return "" }, io.Discard)
+			got := "error"
+			if err == nil {
+				got = cfg.Pprof
+			}
+			if got != tc.want {
+				t.Fatalf("-pprof %q: Pprof=%q (err %v), want %q", tc.arg, got, err, tc.want)
+			}
+		})
+	}
+	if cfg, err := parseServeFlags(nil, func(string) string { return "" }, io.Discard); err != nil || cfg.Pprof != "" {
+		t.Fatalf("default Pprof=%q, %v; want off", cfg.Pprof, err)
+	}
+
+	addr, stop, err := servePprof("127.0.0.1:0", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	res, err := http.Get("http://" + addr + "/debug/pprof/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /debug/pprof/cmdline: status=%d, want 200", res.StatusCode)
+	}
+}
+
+// countingDB counts the articles read from the store.
+type countingDB struct {
+	*store.DB
+	gets atomic.Int64
+}
+
+func (c *countingDB) Get(ctx context.Context, slug string) (*article.Article, error) {
+	c.gets.Add(1)
+	return c.DB.Get(ctx, slug)
+}
+
+func TestPagesRenderedOncePerVersion(t *testing.T) {
+	st, err := store.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cs := &countingDB{DB: st}
+	base, _ := url.Parse("https://folio.example")
+	h, err := newPages(pageConfig{Store: cs, BaseURL: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	putArticle(t, st, testArticle(t, "once", "First title", "<p>Body.</p>"))
+
+	first := get(t, h, "/a/once", "Accept-Encoding", "gzip")
+	etag := first.Header.Get("ETag")
+	if first.StatusCode != http.StatusOK || first.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("StatusCode=%d Content-Encoding=%q, want 200 and gzip", first.StatusCode, first.Header.Get("Content-Encoding"))
+	}
+	for _, hdr := range [][]string{nil, {"Accept-Encoding", "br"}, {"If-None-Match", etag}} {
+		res := get(t, h, "/a/once", hdr...)
+		if res.Header.Get("ETag") != etag {
+			t.Fatalf("ETag=%q, want %q", res.Header.Get("ETag"), etag)
+		}
+	}
+	if n := cs.gets.Load(); n != 1 {
+		t.Fatalf("%d store reads for four requests between writes, want 1", n)
+	}
+	if res := get(t, h, "/a/once", "Accept-Encoding", "br"); res.Header.Get("Content-Encoding") != "br" {
+		t.Fatalf("Content-Encoding=%q, want br", res.Header.Get("Content-Encoding"))
+	} else if page, err := io.ReadAll(brotli.NewReader(res.Body)); err != nil || !strings.Contains(string(page), "First title") {
+		t.Fatalf("the brotli copy is not the page (%v)", err)
+	}
+	if cc := first.Header.Get("Cache-Control"); !strings.Contains(cc, "stale-while-revalidate") || !strings.Contains(cc, "max-age=0") {
+		t.Fatalf("Cache-Control=%q, want max-age=0 with stale-while-revalidate", cc)
+	}
+
+	b := testArticle(t, "once", "Second title", "<p>Body.</p>")
+	if err := st.Update(context.Background(), "once", b); err != nil {
+		t.Fatal(err)
+	}
+	res := get(t, h, "/a/once", "If-None-Match", etag)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body(t, res), "Second title") || cs.gets.Load() != 2 {
+		t.Fatalf("after a write: StatusCode=%d, %d store reads; want 200 with the new title, rendered again", res.StatusCode, cs.gets.Load())
+	}
+	if res := get(t, h, "/a/missing"); res.StatusCode != http.StatusNotFound || res.Header.Get("ETag") != "" {
+		t.Fatalf("missing article: StatusCode=%d ETag=%q, want 404 and none", res.StatusCode, res.Header.Get("ETag"))
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, "/a/once", nil))
+	if rec.Code != http.StatusOK || rec.Body.Len() != 0 || rec.Header().Get("ETag") == "" {
+		t.Fatalf("HEAD: status=%d, %d bytes, ETag %q; want 200, no body and the ETag", rec.Code, rec.Body.Len(), rec.Header().Get("ETag"))
+	}
+}
