@@ -34,8 +34,13 @@ import (
 
 // TestXSS pushes every vector of the corpora (sanitize/testdata/xss.txt and
 // testdata/xss-extra.txt) through every ingest path and checks every
-// output in a guarded headless Chromium: nothing may run, navigate, open a
-// dialog, load from a payload host or leave anything executable in the DOM.
+// output: nothing may run, navigate, open a dialog, load from a payload
+// host or leave anything executable in the DOM. In Chromium a guard
+// installed before any page script (xssGuard) traps alert, confirm,
+// prompt, print and open, watches window.__xss and CSP violations and
+// scans each document; the tab watches dialogs, navigations, downloads and
+// every request (the resolver knows 127.0.0.1 only). xssCheckGuard proves
+// on planted script that all of this reports what it should.
 //
 // Ingest paths: `folio import` of an HTML fragment, a whole saved HTML page
 // (fields as its metadata), Markdown with front matter, scraped plain text,
@@ -45,15 +50,19 @@ import (
 // the source URL); when the pipeline refuses that article (say, a title
 // with no text left), the vector is tried again in the body alone.
 //
-// Outputs: every reader page as prerendered, with its scripts running (the
-// WebAssembly blocked); every home page of cards; the oEmbed html of every
-// article (JSON and XML) in a partner page on another origin, where the
-// loader turns it into the card page (/embed/{slug}) in its sandboxed
-// iframe; the meta tags and JSON-LD of every reader page (checked value by
-// value); the Atom and JSON feeds, page by page, parsed, rendered raw in a
-// partner page as a naive feed reader would, and opened as documents; and,
-// for a stratified sample (every class, every path), the reader after the
-// WebAssembly app mounted it, on a first load and by in-app navigation.
+// Outputs, for every article: the reader page's head (meta tags and
+// JSON-LD, value by value) and DOM, and the card page's DOM, as an HTML5
+// parser builds them; the oEmbed response in JSON and XML, its html to the
+// exact shape; the oEmbed html in a partner page on another origin, with
+// the loader running; every home page of cards in Chromium; the Atom and
+// JSON feeds, page by page, parsed strictly, their HTML rendered raw in a
+// partner page as a naive feed reader would. In Chromium besides: reader
+// pages as prerendered, with their scripts running (the WebAssembly
+// blocked), and card pages inside the loader's sandboxed frames, each
+// vector on one path (the paths in turn; -xss.all loads every distinct
+// page); a stratified sample (every class, every path) in the mounted app,
+// by first load and by in-app navigation, reader and home cards; and every
+// vector in the query and path places a page may echo (xssReflectPlaces).
 func TestXSS(t *testing.T) {
 	start := time.Now()
 	vectors := loadXSSVectors(t)
@@ -386,7 +395,11 @@ func xssPreviewDraft(t *testing.T, x *xssTab, format string, batch []xssVector, 
 	return xssEval[bool](x, `[...document.querySelectorAll("iframe.pv-frame")].every(f => f.contentDocument.body.textContent.includes(`+xssJSList([]string{marker})+`[0]))`)
 }
 
+// xssJSList writes strings as a JavaScript array literal.
 func xssJSList(ss []string) string {
+	if ss == nil {
+		ss = []string{}
+	}
 	b, _ := json.Marshal(ss)
 	return string(b)
 }
