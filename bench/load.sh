@@ -211,31 +211,52 @@ for p in "${SELECTED[@]}"; do
 done
 echo
 
-# run NAME CONNS URL: one wrk run; prints "rps p50 p99 errors".
+# cpu_ticks PID: CPU time (user + system, in clock ticks) used so far by
+# the process and its children (nginx's workers).
+cpu_ticks() {
+  local sum=0 pid f
+  for pid in $1 $(pgrep -P "$1" || true); do
+    read -r -a f <"/proc/$pid/stat" 2>/dev/null || continue
+    sum=$((sum + f[13] + f[14])) # utime, stime; the name field has no spaces here
+  done
+  echo "$sum"
+}
+TICK=$(getconf CLK_TCK)
+
+# run NAME PID CONNS URL: one wrk run against the server NAME (process
+# PID); prints "rps p50 p99 errors cpu", cpu being the server's CPU time
+# per request in microseconds.
 run() {
-  local out hdr=()
+  local out hdr=() before after
   [[ $ENCODING != identity ]] && hdr=(-H "Accept-Encoding: $ENCODING")
-  out=$(timeout -k 5 "$WRK_TIMEOUT" wrk -t"$THREADS" -c"$2" -d"$DURATION" --latency "${hdr[@]}" "$3") ||
-    { echo "load.sh: wrk failed or overran against $3" >&2; return 1; }
-  echo "$out" >>"$TMP/wrk-$1.txt"
-  awk '
+  before=$(cpu_ticks "$2")
+  out=$(timeout -k 5 "$WRK_TIMEOUT" wrk -t"$THREADS" -c"$3" -d"$DURATION" --latency "${hdr[@]}" "$4") ||
+    { echo "load.sh: wrk failed or overran against $4" >&2; return 1; }
+  after=$(cpu_ticks "$2")
+  printf '== %s -c%s %s\n%s\n' "$1" "$3" "$4" "$out" >>"$TMP/wrk.txt"
+  awk -v ticks=$((after - before)) -v hz="$TICK" '
+    / requests in / { n = $1 }
     /Requests\/sec:/ { rps = $2 }
     $1 == "50%" { p50 = $2 }
     $1 == "99%" { p99 = $2 }
     /Non-2xx or 3xx responses:/ { non2xx = $NF }
     /Socket errors:/ { gsub(",", ""); sock = $4 + $6 + $8 + $10 }
-    END { printf "%s %s %s %d\n", rps, p50, p99, non2xx + sock }
-  ' <<<"$out"
+    END {
+      if (rps == "" || n == 0) exit 1
+      printf "%s %s %s %d %.1f\n", rps, p50, p99, non2xx + sock, ticks / hz * 1e6 / n
+    }
+  ' <<<"$out" || { echo "load.sh: could not read wrk's report:" >&2; echo "$out" >&2; return 1; }
 }
 
-echo "wrk -t$THREADS -d$DURATION --latency -H 'Accept-Encoding: $ENCODING' on 127.0.0.1; $(nproc) CPUs shared by wrk and the server; load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
-header='%-40s %5s | %9s %9s %9s %6s | %9s %9s %9s | %5s'
-line='%-40s %5s | %9s %9s %9s %6s | %9s %9s %9s | %4sx'
+echo "wrk -t$THREADS -d$DURATION --latency -H 'Accept-Encoding: $ENCODING' on 127.0.0.1; $(nproc) CPUs shared by wrk, the servers and anything else running; load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+echo "cpu/req: the server's CPU time per request (user + system, all its processes), in microseconds"
+header='%-40s %5s | %9s %9s %9s %6s %7s | %9s %9s %9s %7s | %5s'
+line='%-40s %5s | %9s %9s %9s %6s %7s | %9s %9s %9s %7s | %4sx'
 extra_h='' extra_l='' extra=()
-titles=(path conns 'folio r/s' p50 p99 errors 'nginx r/s' p50 p99 ratio)
+titles=(path conns 'folio r/s' p50 p99 errors cpu/req 'nginx r/s' p50 p99 cpu/req ratio)
 if [[ $CEILING == 1 ]]; then
-  extra_h=' | %10s %5s' extra_l=' | %10s %4sx'
-  titles+=('go-min r/s' ratio)
+  extra_h=' | %10s %7s %5s' extra_l=' | %10s %7s %4sx'
+  titles+=('go-min r/s' cpu/req ratio)
 fi
 # shellcheck disable=SC2059
 printf "$header$extra_h\n" "${titles[@]}"
@@ -244,21 +265,24 @@ for p in "${SELECTED[@]}"; do
   short=$p
   ((${#short} > 40)) && short="${short:0:37}..."
   for c in $CONNS; do
-    read -r rps p50 p99 err <<<"$(run folio "$c" "$FOLIO$p")"
-    read -r nrps np50 np99 _ <<<"$(run nginx "$c" "$NGINX_URL$p")"
+    res=$(run folio "$FOLIO_PID" "$c" "$FOLIO$p") || exit 1
+    read -r rps p50 p99 err cpu <<<"$res"
+    res=$(run nginx "$NGINX_PID" "$c" "$NGINX_URL$p") || exit 1
+    read -r nrps np50 np99 _ ncpu <<<"$res"
     ratio=$(awk -v a="$rps" -v b="$nrps" 'BEGIN { printf "%.2f", a / b }')
     extra=()
     if [[ $CEILING == 1 ]]; then
-      read -r grps _ _ _ <<<"$(run go-min "$c" "$STATIC_URL${p%%\?*}")"
-      extra=("$grps" "$(awk -v a="$grps" -v b="$nrps" 'BEGIN { printf "%.2f", a / b }')")
+      res=$(run go-min "$STATIC_PID" "$c" "$STATIC_URL${p%%\?*}") || exit 1
+      read -r grps _ _ _ gcpu <<<"$res"
+      extra=("$grps" "$gcpu" "$(awk -v a="$grps" -v b="$nrps" 'BEGIN { printf "%.2f", a / b }')")
     fi
     # shellcheck disable=SC2059
-    printf "$line$extra_l\n" "$short" "$c" "$rps" "$p50" "$p99" "$err" "$nrps" "$np50" "$np99" "$ratio" "${extra[@]}"
+    printf "$line$extra_l\n" "$short" "$c" "$rps" "$p50" "$p99" "$err" "$cpu" "$nrps" "$np50" "$np99" "$ncpu" "$ratio" "${extra[@]}"
     folio_errors=$((folio_errors + err))
   done
 done
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 if ((folio_errors > 0)); then
-  echo "load.sh: Folio answered $folio_errors requests with errors (wrk output in the runs above)" >&2
+  echo "load.sh: Folio answered $folio_errors requests with errors" >&2
   exit 1
 fi
