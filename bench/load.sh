@@ -2,7 +2,7 @@
 # Load comparison: Folio against nginx serving the very same bytes as static
 # files, on this machine, in one run.
 #
-#   bench/load.sh                                  # 5 paths x 64 and 256 connections x 30 s, twice (~10 min)
+#   bench/load.sh                                  # 5 paths x 64 and 256 connections x 30 s x 2 servers (~10 min)
 #   DURATION=5s CONNS=64 bench/load.sh             # a quick look
 #   PATHS="embed oembed" bench/load.sh             # some of the paths only
 #   ENCODING=identity bench/load.sh                # ask for uncompressed bodies
@@ -26,11 +26,12 @@
 # Every wrk run is bounded by `timeout`; every server it started is
 # stopped on exit.
 #
-#   path          the Folio path
-#   conns         wrk connections
-#   folio req/s, p50, p99, errors
-#   nginx req/s, p50, p99
-#   ratio         Folio req/s / nginx req/s
+# Columns: path and wrk connections; then for Folio and for nginx req/s,
+# p50 and p99 latency, and cpu/req, the server's own CPU time per request
+# in microseconds (user + system, all its processes: it is not skewed by
+# other load on the machine as req/s is); Folio's errors; ratio, Folio's
+# req/s over nginx's; cpu-ratio, nginx's cpu/req over Folio's (1 would be
+# as frugal as nginx).
 set -euo pipefail
 
 DURATION=${DURATION:-30s}
@@ -250,10 +251,10 @@ run() {
 
 echo "wrk -t$THREADS -d$DURATION --latency -H 'Accept-Encoding: $ENCODING' on 127.0.0.1; $(nproc) CPUs shared by wrk, the servers and anything else running; load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 echo "cpu/req: the server's CPU time per request (user + system, all its processes), in microseconds"
-header='%-40s %5s | %9s %9s %9s %6s %7s | %9s %9s %9s %7s | %5s'
-line='%-40s %5s | %9s %9s %9s %6s %7s | %9s %9s %9s %7s | %4sx'
+header='%-40s %5s | %9s %9s %9s %6s %7s | %9s %9s %9s %7s | %5s %9s'
+line='%-40s %5s | %9s %9s %9s %6s %7s | %9s %9s %9s %7s | %4sx %8sx'
 extra_h='' extra_l='' extra=()
-titles=(path conns 'folio r/s' p50 p99 errors cpu/req 'nginx r/s' p50 p99 cpu/req ratio)
+titles=(path conns 'folio r/s' p50 p99 errors cpu/req 'nginx r/s' p50 p99 cpu/req ratio cpu-ratio)
 if [[ $CEILING == 1 ]]; then
   extra_h=' | %10s %7s %5s' extra_l=' | %10s %7s %4sx'
   titles+=('go-min r/s' cpu/req ratio)
@@ -270,6 +271,7 @@ for p in "${SELECTED[@]}"; do
     res=$(run nginx "$NGINX_PID" "$c" "$NGINX_URL$p") || exit 1
     read -r nrps np50 np99 _ ncpu <<<"$res"
     ratio=$(awk -v a="$rps" -v b="$nrps" 'BEGIN { printf "%.2f", a / b }')
+    cratio=$(awk -v a="$cpu" -v b="$ncpu" 'BEGIN { printf "%.2f", b / a }')
     extra=()
     if [[ $CEILING == 1 ]]; then
       res=$(run go-min "$STATIC_PID" "$c" "$STATIC_URL${p%%\?*}") || exit 1
@@ -277,7 +279,7 @@ for p in "${SELECTED[@]}"; do
       extra=("$grps" "$gcpu" "$(awk -v a="$grps" -v b="$nrps" 'BEGIN { printf "%.2f", a / b }')")
     fi
     # shellcheck disable=SC2059
-    printf "$line$extra_l\n" "$short" "$c" "$rps" "$p50" "$p99" "$err" "$cpu" "$nrps" "$np50" "$np99" "$ncpu" "$ratio" "${extra[@]}"
+    printf "$line$extra_l\n" "$short" "$c" "$rps" "$p50" "$p99" "$err" "$cpu" "$nrps" "$np50" "$np99" "$ncpu" "$ratio" "$cratio" "${extra[@]}"
     folio_errors=$((folio_errors + err))
   done
 done
