@@ -264,3 +264,39 @@ func TestPagesRenderedOncePerVersion(t *testing.T) {
 		t.Fatalf("HEAD: status=%d, %d bytes, ETag %q; want 200, no body and the ETag", rec.Code, rec.Body.Len(), rec.Header().Get("ETag"))
 	}
 }
+
+// failingDB fails the next article read when fail is set.
+type failingDB struct {
+	*store.DB
+	fail atomic.Bool
+}
+
+func (f *failingDB) Get(ctx context.Context, slug string) (*article.Article, error) {
+	if f.fail.Swap(false) {
+		return nil, article.Errorf(article.EINTERNAL, "disk on fire")
+	}
+	return f.DB.Get(ctx, slug)
+}
+
+func TestPagesFailureNotCached(t *testing.T) {
+	st, err := store.Open(":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fs := &failingDB{DB: st}
+	base, _ := url.Parse("https://folio.example")
+	h, err := newPages(pageConfig{Store: fs, BaseURL: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	putArticle(t, st, testArticle(t, "flaky", "Flaky title", "<p>Body.</p>"))
+	fs.fail.Store(true)
+	if res := get(t, h, "/a/flaky"); res.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("StatusCode=%d while the store fails, want 500", res.StatusCode)
+	}
+	// No write since: a cached failure would be served again.
+	if res := get(t, h, "/a/flaky"); res.StatusCode != http.StatusOK || !strings.Contains(body(t, res), "Flaky title") {
+		t.Fatalf("StatusCode=%d once the store works again, want 200 with the article", res.StatusCode)
+	}
+}

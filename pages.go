@@ -59,8 +59,8 @@ type pageConfig struct {
 // for a minute, then stale for a while as it revalidates with the ETag.
 const pageCacheControl = "public, max-age=0, s-maxage=60, stale-while-revalidate=300"
 
-// maxCachedPages bounds the page cache: a page is some 40 KB, and its
-// compressed copies add a third to that.
+// maxCachedPages bounds the page cache: a page is some 10 to 50 KB, and
+// its compressed copies add a half to a third to that.
 const maxCachedPages = 256
 
 // staticFile is a file of web.FS, ready to serve.
@@ -425,7 +425,7 @@ func (p *pages) render(r *http.Request, sv int64) cachedPage {
 		page = newPlainAsset(body, header)
 	}
 	e := cachedPage{storeVersion: sv, status: status, page: page}
-	if sv >= 0 {
+	if sv >= 0 && status < http.StatusInternalServerError { // a failure is not kept: the next request tries again
 		key := r.URL.RequestURI()
 		p.mu.Lock()
 		if len(p.cache) >= maxCachedPages {
