@@ -25,45 +25,50 @@ var fetchJSON = browserFetchJSON
 // net/http's client (about 5 MB) out of the WebAssembly bundle and lets the
 // service worker answer offline. It blocks: call it inside ctx.Async.
 func browserFetchJSON(ctx context.Context, path string, v any) error {
+	return browserRequest(ctx, "GET", path, "", nil, v)
+}
+
+// browserRequest is the one call of the browser's fetch for the API: it
+// sends body (nil for none) with the method and the bearer token when there
+// is one, and decodes a 2xx answer's JSON into out (nil to ignore it). Any
+// other answer is an *article.Error with the API's message and the code of
+// its status; no answer at all is errOffline. Reads may be answered by the
+// service worker; writes never are. It blocks: call it inside ctx.Async.
+func browserRequest(ctx context.Context, method, path, token string, body []byte, out any) error {
 	if !app.IsClient {
 		return errNoBrowser
 	}
-	opts := map[string]any{
-		"headers":     map[string]any{"Accept": "application/json"},
-		"credentials": "same-origin",
+	headers := map[string]any{"Accept": "application/json"}
+	opts := map[string]any{"method": method, "headers": headers, "credentials": "same-origin"}
+	if body != nil {
+		headers["Content-Type"] = "application/json"
+		opts["body"] = string(body)
+		opts["cache"] = "no-store"
+	}
+	if token != "" {
+		headers["Authorization"] = "Bearer " + token
 	}
 	p, err := call(app.Window(), "fetch", path, opts)
 	if err != nil {
 		return err
 	}
-	type result struct {
-		res app.Value
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		res, err := await(p)
-		done <- result{res, err}
-	}()
-	var r result
-	select {
-	case r = <-done:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	if r.err != nil {
+	res, err := awaitCtx(ctx, p)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
 		return errOffline // fetch rejects only when there is no response at all
 	}
-	status := r.res.Get("status").Int()
-	textP, err := call(r.res, "text")
+	status := res.Get("status").Int()
+	textP, err := call(res, "text")
 	if err != nil {
 		return err
 	}
-	body, err := await(textP)
+	text, err := awaitCtx(ctx, textP)
 	if err != nil {
 		return errOffline
 	}
-	data := []byte(body.String())
+	data := []byte(text.String())
 	if status < 200 || status > 299 {
 		var e struct {
 			Error string `json:"error"`
@@ -72,17 +77,55 @@ func browserFetchJSON(ctx context.Context, path string, v any) error {
 		if json.Unmarshal(data, &e) == nil && e.Error != "" {
 			msg = e.Error
 		}
-		code := article.EINTERNAL
-		switch status {
-		case 400:
-			code = article.EINVALID
-		case 404:
-			code = article.ENOTFOUND
-		}
-		return article.Errorf(code, "%s", msg)
+		return article.Errorf(codeOf(status), "%s", msg)
 	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("app: decode %s: %w", path, err)
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("app: decode the answer of %s %s: %w", method, path, err)
 	}
 	return nil
+}
+
+// codeOf maps an HTTP status of the API to its error code.
+func codeOf(status int) string {
+	switch status {
+	case 400, 422:
+		return article.EINVALID
+	case 401:
+		return article.EUNAUTH
+	case 403:
+		return article.EFORBIDDEN
+	case 404:
+		return article.ENOTFOUND
+	case 409:
+		return article.ECONFLICT
+	case 413:
+		return article.ETOOLARGE
+	case 415:
+		return article.EUNSUPPORTED
+	case 429:
+		return article.ETOOMANY
+	}
+	return article.EINTERNAL
+}
+
+// awaitCtx is await that gives up when ctx is done.
+func awaitCtx(ctx context.Context, p app.Value) (app.Value, error) {
+	type result struct {
+		v   app.Value
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := await(p)
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

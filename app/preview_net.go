@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"folio/article"
-
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
@@ -23,84 +21,11 @@ import (
 var sendJSON = browserSendJSON
 
 func browserSendJSON(ctx context.Context, method, path, token string, v, out any) error {
-	if !app.IsClient {
-		return errNoBrowser
-	}
 	body, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	headers := map[string]any{"Accept": "application/json", "Content-Type": "application/json"}
-	if token != "" {
-		headers["Authorization"] = "Bearer " + token
-	}
-	p, err := call(app.Window(), "fetch", path, map[string]any{
-		"method":      method,
-		"headers":     headers,
-		"body":        string(body),
-		"credentials": "same-origin",
-		"cache":       "no-store",
-	})
-	if err != nil {
-		return err
-	}
-	res, err := awaitCtx(ctx, p)
-	if err == ctx.Err() && err != nil {
-		return err
-	}
-	if err != nil {
-		return errOffline // fetch rejects only when there is no answer at all
-	}
-	status := res.Get("status").Int()
-	textP, err := call(res, "text")
-	if err != nil {
-		return err
-	}
-	text, err := awaitCtx(ctx, textP)
-	if err != nil {
-		return errOffline
-	}
-	data := []byte(text.String())
-	if status < 200 || status > 299 {
-		var e struct {
-			Error string `json:"error"`
-		}
-		msg := fmt.Sprintf("the server answered %d", status)
-		if json.Unmarshal(data, &e) == nil && e.Error != "" {
-			msg = e.Error
-		}
-		return article.Errorf(codeOf(status), "%s", msg)
-	}
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("app: decode the answer of %s %s: %w", method, path, err)
-	}
-	return nil
-}
-
-// codeOf maps an HTTP status of the API to its error code.
-func codeOf(status int) string {
-	switch status {
-	case 400, 422:
-		return article.EINVALID
-	case 401:
-		return article.EUNAUTH
-	case 403:
-		return article.EFORBIDDEN
-	case 404:
-		return article.ENOTFOUND
-	case 409:
-		return article.ECONFLICT
-	case 413:
-		return article.ETOOLARGE
-	case 415:
-		return article.EUNSUPPORTED
-	case 429:
-		return article.ETOOMANY
-	}
-	return article.EINTERNAL
+	return browserRequest(ctx, method, path, token, body, out)
 }
 
 // extractedPage is the answer of POST /api/extract.
@@ -160,23 +85,4 @@ func fetchText(ctx context.Context, path string) (string, error) {
 		return "", err
 	}
 	return text.String(), nil
-}
-
-// awaitCtx is await that gives up when ctx is done.
-func awaitCtx(ctx context.Context, p app.Value) (app.Value, error) {
-	type result struct {
-		v   app.Value
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		v, err := await(p)
-		done <- result{v, err}
-	}()
-	select {
-	case r := <-done:
-		return r.v, r.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }
