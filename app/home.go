@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -67,18 +68,11 @@ func (lq listQuery) filter() article.ListFilter {
 }
 
 func (lq listQuery) apiPath() string {
-	v := url.Values{}
-	v.Set("limit", "12")
-	if lq.q != "" {
-		v.Set("q", lq.q)
+	q := lq.encode()
+	if q != "" {
+		q += "&"
 	}
-	if lq.tag != "" {
-		v.Set("tag", lq.tag)
-	}
-	if lq.cursor != "" {
-		v.Set("cursor", lq.cursor)
-	}
-	return "/api/articles?" + v.Encode()
+	return "/api/articles?" + q + "limit=" + strconv.Itoa(pageSize)
 }
 
 // listCache keeps the lists the home page showed in this session, by
