@@ -126,7 +126,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public base URL for absolute links (og, oEmbed, feeds, snippets); default http://ADDR")
 	fs.StringVar(&cfg.FrameAncestors, "frame-ancestors", "*", "sites allowed to frame embeds (CSP frame-ancestors source list)")
 	fs.Int64Var(&cfg.MaxBody, "max-body", 2<<20, "largest request body in bytes")
-	fs.Float64Var(&cfg.RateLimit, "rate-limit", 120, "writes and sanitise requests a minute per client address (bursts of a sixth of it); 0 turns the limit off")
+	fs.Float64Var(&cfg.RateLimit, "rate-limit", 120, "writes, /api/sanitize and /api/extract requests a minute per client address (bursts of a sixth of it); 0 turns the limit off")
 	fs.BoolVar(&cfg.Samples, "samples", true, "load the bundled sample articles into an empty database")
 	fs.Var(&cfg.ExtractAllow, "extract-allow", "private hosts /api/extract may fetch: comma-separated host names or host:port pairs, matched exactly (every other host must be public)")
 	fs.StringVar(&cfg.Pprof, "pprof", "", "serve the Go profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off when empty")
