@@ -43,6 +43,7 @@ type reader struct {
 	saving   bool
 	notice   string
 	shareURL string
+	embed    embedPanel
 
 	resumed  string // the slug whose position was restored
 	lastSave time.Time
@@ -293,12 +294,8 @@ func shareOrCopy(title, link string) (notice, fallback string) {
 			}
 		}
 	}
-	if cb := nav.Get("clipboard"); cb.Truthy() {
-		if p, err := call(cb, "writeText", link); err == nil {
-			if _, err := await(p); err == nil {
-				return "Link copied.", ""
-			}
-		}
+	if copyText(link) {
+		return "Link copied.", ""
 	}
 	return "Copy this link:", link
 }
@@ -423,8 +420,9 @@ func (r *reader) tools() app.UI {
 	return app.Div().Class("reader-tools needs-js").Body(
 		app.Div().Class("tool-row").Role("group").Aria("label", "Article tools").Body(
 			save,
-			app.Button().Type("button").Class("button button-quiet").OnClick(r.share).Text("Share"),
+			app.Button().ID("share").Type("button").Class("button button-quiet").OnClick(r.share).Text("Share"),
 			r.display(),
+			r.embedTool(),
 		),
 		app.P().Class("reader-notice").Aria("live", "polite").Body(app.Text(r.notice), fallback),
 	)

@@ -262,7 +262,7 @@ func TestReaderTools(t *testing.T) {
 	tb.waitFor(`window.scrollY > 200`)
 
 	// Share: the system sheet, or the link copied, or shown to copy.
-	tb.do(chromedp.Click(chromedp.CSS(".tool-row .button-quiet")))
+	tb.do(chromedp.Click(chromedp.CSS("#share")))
 	tb.waitFor(`document.querySelector(".reader-notice").textContent !== ""`)
 	tb.noConsoleErrors()
 }

@@ -1,0 +1,119 @@
+package app
+
+import (
+	"strconv"
+
+	"folio/article"
+	"folio/embed"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+// The reader's "Embed" panel: a publisher or partner picks the card's theme
+// and layout, sees the live card exactly as partner sites will (the real
+// /embed/{slug} page in the same sandboxed iframe the loader makes), and
+// copies the snippet or the article's URL (which oEmbed consumers such as
+// WordPress turn into the card by themselves).
+
+var (
+	embedThemeChoices  = []choice{{embed.ThemeAuto, "Automatic"}, {embed.ThemeLight, "Light"}, {embed.ThemeDark, "Dark"}}
+	embedLayoutChoices = []choice{{embed.LayoutAuto, "Automatic"}, {embed.LayoutCompact, "Compact"}}
+)
+
+// embedPanel is the reader's embed state: the options picked and what the
+// last copy said.
+type embedPanel struct {
+	opts   embed.Options
+	notice string
+}
+
+// siteOrigin is the origin the browser loaded the app from; the snippet
+// and card point there.
+func siteOrigin() string {
+	if !app.IsClient {
+		return ""
+	}
+	return app.Window().Get("location").Get("origin").String()
+}
+
+// embedTool is the panel for a published article; the preview's reader,
+// which shows a draft with no address yet, has none.
+func (r *reader) embedTool() app.UI {
+	if r.slug == "" || r.art == nil {
+		return nil
+	}
+	return r.embedUI(r.art)
+}
+
+func (r *reader) embedUI(a *article.Article) app.UI {
+	o := r.embed.opts
+	origin := siteOrigin()
+	width := embed.DefaultWidth
+	height := embed.Height(width, o.Layout)
+	sel := func(id, label string, cs []choice, cur string, set func(*embed.Options, string)) app.UI {
+		if cur == "" {
+			cur = cs[0].value
+		}
+		return app.Div().Class("pref").Body(
+			app.Label().For(id).Text(label),
+			app.Select().ID(id).OnChange(func(ctx app.Context, e app.Event) {
+				set(&r.embed.opts, ctx.JSSrc().Get("value").String())
+				r.embed.notice = ""
+			}).Body(
+				app.Range(cs).Slice(func(i int) app.UI {
+					return app.Option().Value(cs[i].value).Text(cs[i].label).Selected(cs[i].value == cur)
+				}),
+			),
+		)
+	}
+	snippet := embed.Snippet(a.Summary(), origin, o)
+	link := embed.ReaderURL(origin, a.Slug)
+	copyButton := func(id, label, what, text string) app.UI {
+		return app.Button().ID(id).Type("button").Class("button button-quiet").Text(label).OnClick(func(ctx app.Context, e app.Event) {
+			ctx.Async(func() {
+				msg := what + " copied."
+				if !copyText(text) {
+					msg = "Copying is not allowed here: select the text and copy it."
+				}
+				ctx.Dispatch(func(ctx app.Context) { r.embed.notice = msg })
+			})
+		})
+	}
+	return app.Details().Class("display embed-tool").Body(
+		app.Summary().Class("button button-quiet").Text("Embed"),
+		app.Div().Class("display-panel embed-panel").Body(
+			sel("embed-theme", "Card theme", embedThemeChoices, o.Theme, func(o *embed.Options, v string) { o.Theme = v }),
+			sel("embed-layout", "Card layout", embedLayoutChoices, o.Layout, func(o *embed.Options, v string) { o.Layout = v }),
+			app.IFrame().ID("embed-live").Class("embed-live").
+				Src(safeURL(embed.CardURL(origin, a.Slug, o))).
+				Title("Embedded card: "+attr(a.Title)).
+				Attr("sandbox", "allow-scripts allow-popups allow-popups-to-escape-sandbox").
+				Attr("loading", "lazy").
+				Attr("width", strconv.Itoa(width)).Attr("height", strconv.Itoa(height)),
+			app.Label().For("embed-code").Text("Embed code"),
+			app.Textarea().ID("embed-code").Class("embed-code").ReadOnly(true).Rows(6).Text(snippet),
+			app.Label().For("embed-url").Text("Or paste the article's address into WordPress, Ghost or Discourse"),
+			app.Input().ID("embed-url").Class("share-url").Type("url").ReadOnly(true).Value(attr(link)),
+			app.Div().Class("tool-row").Body(
+				copyButton("embed-copy-code", "Copy code", "Embed code", snippet),
+				copyButton("embed-copy-url", "Copy address", "Address", link),
+			),
+			app.P().ID("embed-notice").Class("embed-notice").Aria("live", "polite").Text(r.embed.notice),
+		),
+	)
+}
+
+// copyText writes text to the clipboard and reports whether it could. It
+// blocks: call it inside ctx.Async.
+func copyText(text string) bool {
+	cb := app.Window().Get("navigator").Get("clipboard")
+	if !cb.Truthy() {
+		return false
+	}
+	p, err := call(cb, "writeText", text)
+	if err != nil {
+		return false
+	}
+	_, err = await(p)
+	return err == nil
+}
