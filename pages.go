@@ -319,12 +319,12 @@ func (p *pages) serveWasm(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	f, enc := raw, ""
-	ae := r.Header.Get("Accept-Encoding")
-	for _, c := range []struct{ enc, file string }{{"br", "app.wasm.br"}, {"gzip", "app.wasm.gz"}} {
-		if cf, ok := p.files[c.file]; ok && len(cf.data) > 0 && acceptsEncoding(ae, c.enc) {
-			f, enc = cf, c.enc
-			break
+	f, enc := raw, acceptEncoding(r.Header.Get("Accept-Encoding"))
+	if enc != "" {
+		if cf, ok := p.files[map[string]string{"br": "app.wasm.br", "gzip": "app.wasm.gz"}[enc]]; ok && len(cf.data) > 0 {
+			f = cf
+		} else {
+			enc = ""
 		}
 	}
 	h := w.Header()
@@ -337,23 +337,6 @@ func (p *pages) serveWasm(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Encoding", enc)
 	}
 	http.ServeContent(w, r, "app.wasm", time.Time{}, bytes.NewReader(f.data))
-}
-
-// acceptsEncoding reports whether an Accept-Encoding header allows enc.
-func acceptsEncoding(header, enc string) bool {
-	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(name), enc) {
-			continue
-		}
-		if q, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if v, err := strconv.ParseFloat(q, 64); err == nil && v == 0 {
-				return false
-			}
-		}
-		return true
-	}
-	return false
 }
 
 // servePage serves a prerendered page, from the cache when the store has
