@@ -23,6 +23,7 @@ var (
 // embedPanel is the reader's embed state: the options picked and what the
 // last copy said.
 type embedPanel struct {
+	open   bool // the panel is open: only then is the live card loaded
 	opts   embed.Options
 	notice string
 }
@@ -79,17 +80,25 @@ func (r *reader) embedUI(a *article.Article) app.UI {
 			})
 		})
 	}
-	return app.Details().Class("display embed-tool").Body(
+	// The live card exists only in the running app with the panel open:
+	// the prerendered page carries no frame, and a closed panel loads
+	// nothing.
+	var live app.UI
+	if app.IsClient && r.embed.open {
+		live = app.IFrame().ID("embed-live").Class("embed-live").
+			Src(safeURL(embed.CardURL(origin, a.Slug, o))).
+			Title("Embedded card: "+attr(a.Title)).
+			Attr("sandbox", "allow-scripts allow-popups allow-popups-to-escape-sandbox").
+			Attr("width", strconv.Itoa(width)).Attr("height", strconv.Itoa(height))
+	}
+	return app.Details().Class("display embed-tool").Open(r.embed.open).OnToggle(func(ctx app.Context, e app.Event) {
+		r.embed.open = ctx.JSSrc().Get("open").Bool()
+	}).Body(
 		app.Summary().Class("button button-quiet").Text("Embed"),
 		app.Div().Class("display-panel embed-panel").Body(
 			sel("embed-theme", "Card theme", embedThemeChoices, o.Theme, func(o *embed.Options, v string) { o.Theme = v }),
 			sel("embed-layout", "Card layout", embedLayoutChoices, o.Layout, func(o *embed.Options, v string) { o.Layout = v }),
-			app.IFrame().ID("embed-live").Class("embed-live").
-				Src(safeURL(embed.CardURL(origin, a.Slug, o))).
-				Title("Embedded card: "+attr(a.Title)).
-				Attr("sandbox", "allow-scripts allow-popups allow-popups-to-escape-sandbox").
-				Attr("loading", "lazy").
-				Attr("width", strconv.Itoa(width)).Attr("height", strconv.Itoa(height)),
+			live,
 			app.Label().For("embed-code").Text("Embed code"),
 			app.Textarea().ID("embed-code").Class("embed-code").ReadOnly(true).Rows(6).Text(snippet),
 			app.Label().For("embed-url").Text("Or paste the article's address into WordPress, Ghost or Discourse"),
