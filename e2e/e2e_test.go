@@ -186,7 +186,19 @@ type server struct {
 func startServer(t *testing.T) *server {
 	t.Helper()
 	dir := t.TempDir()
-	cmd := exec.Command(folioBin, "serve", "-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "folio.db"), "-token", testToken)
+	return launch(t, dir, "-db", filepath.Join(dir, "folio.db"), "-token", testToken)
+}
+
+// launch runs `folio serve -addr 127.0.0.1:0 ARGS…` in dir (the test's
+// working directory when empty), without the caller's FOLIO_* variables, and
+// returns once it listens. The server is killed when the test ends, and
+// its log shown if the test failed.
+func launch(t *testing.T, dir string, args ...string) *server {
+	t.Helper()
+	if folioBin == "" {
+		t.Fatal("no folio binary: TestMain did not run")
+	}
+	cmd := exec.Command(folioBin, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...)...)
 	cmd.Dir = dir
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "FOLIO_") {
@@ -205,7 +217,7 @@ func startServer(t *testing.T) *server {
 	t.Cleanup(func() {
 		s.stop()
 		if t.Failed() {
-			t.Logf("server log:\n%s", s.stderr.String())
+			t.Logf("server log (last 4000 bytes):\n%s", tail(s.stderr.String(), 4000))
 		}
 	})
 	line := make(chan string, 1)
@@ -226,6 +238,14 @@ func startServer(t *testing.T) *server {
 		s.URL = u
 	case <-time.After(30 * time.Second):
 		t.Fatalf("the server did not start in 30s\n%s", s.stderr.String())
+	}
+	return s
+}
+
+// tail returns the last n bytes of s.
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
 	}
 	return s
 }

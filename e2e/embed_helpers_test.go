@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -35,75 +33,14 @@ const (
 	embedToken    = "e2e-embed-token"
 )
 
-// embedBinary returns the folio binary that TestMain built or found in
-// $FOLIO_BIN.
-func embedBinary(t *testing.T) string {
-	t.Helper()
-	if folioBin == "" {
-		t.Fatal("no folio binary: TestMain did not run")
-	}
-	return folioBin
-}
-
 // embedServer is a running `folio serve` on 127.0.0.1 with an empty
 // database and writes allowed.
-type embedServer struct {
-	URL    string
-	cmd    *exec.Cmd
-	stderr *syncBuffer
-}
+type embedServer struct{ *server }
 
 func startEmbedServer(t *testing.T, extra ...string) *embedServer {
 	t.Helper()
-	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "folio.db"),
-		"-token", embedToken, "-samples=false"}, extra...)
-	cmd := exec.Command(embedBinary(t), args...)
-	for _, kv := range os.Environ() { // the flags above, not the caller's FOLIO_*
-		if !strings.HasPrefix(kv, "FOLIO_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &embedServer{cmd: cmd, stderr: &syncBuffer{}}
-	cmd.Stderr = s.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("folio stderr (last 3000 bytes):\n%s", tail(s.stderr.String(), 3000))
-		}
-	})
-	line := make(chan string, 1)
-	go func() {
-		r := bufio.NewReader(stdout)
-		l, _ := r.ReadString('\n')
-		line <- l
-		io.Copy(io.Discard, r)
-	}()
-	select {
-	case l := <-line:
-		u, ok := strings.CutPrefix(strings.TrimSpace(l), "folio: listening on ")
-		if !ok {
-			t.Fatalf("folio serve printed %q", l)
-		}
-		s.URL = u
-	case <-time.After(30 * time.Second):
-		t.Fatal("folio serve did not start within 30 s")
-	}
-	return s
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
+	args := append([]string{"-db", filepath.Join(t.TempDir(), "folio.db"), "-token", embedToken, "-samples=false"}, extra...)
+	return &embedServer{launch(t, "", args...)}
 }
 
 // embedArticle is the JSON an embed test posts.

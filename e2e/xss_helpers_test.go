@@ -7,7 +7,6 @@ package e2e
 // tests' helpers in this package.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -361,55 +360,11 @@ func xssImport(t *testing.T, db, dir string) (slugs, failed map[string]string) {
 
 // xssServer is a running `folio serve` on a database the test filled,
 // without samples and without a rate limit.
-type xssServer struct {
-	URL    string
-	cmd    *exec.Cmd
-	stderr *syncBuffer
-}
+type xssServer struct{ *server }
 
 func startXSSServer(t *testing.T, db string) *xssServer {
 	t.Helper()
-	cmd := exec.Command(folioBin, "serve", "-addr", "127.0.0.1:0", "-db", db, "-token", testToken,
-		"-samples=false", "-rate-limit", "0")
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "FOLIO_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &xssServer{cmd: cmd, stderr: &syncBuffer{}}
-	cmd.Stderr = s.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("server log (last 4000 bytes):\n%s", tail(s.stderr.String(), 4000))
-		}
-	})
-	line := make(chan string, 1)
-	go func() {
-		r := bufio.NewReader(stdout)
-		l, _ := r.ReadString('\n')
-		line <- l
-		io.Copy(io.Discard, r)
-	}()
-	select {
-	case l := <-line:
-		u, ok := strings.CutPrefix(strings.TrimSpace(l), "folio: listening on ")
-		if !ok {
-			t.Fatalf("folio serve printed %q\n%s", l, s.stderr.String())
-		}
-		s.URL = u
-	case <-time.After(30 * time.Second):
-		t.Fatal("folio serve did not start within 30 s")
-	}
-	return s
+	return &xssServer{launch(t, "", "-db", db, "-token", testToken, "-samples=false", "-rate-limit", "0")}
 }
 
 // do sends a request with the API token and returns the status and body.
