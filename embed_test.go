@@ -23,6 +23,7 @@ import (
 	"folio/draft"
 	"folio/embed"
 	"folio/importer"
+	"folio/internal/htmltest"
 	"folio/store"
 )
 
@@ -175,36 +176,12 @@ func find(n *xhtml.Node, tag, class string) *xhtml.Node {
 }
 
 func hasClass(n *xhtml.Node, class string) bool {
-	for _, c := range strings.Fields(attrOf(n, "class")) {
+	for _, c := range strings.Fields(htmltest.Attr(n, "class")) {
 		if c == class {
 			return true
 		}
 	}
 	return false
-}
-
-func attrOf(n *xhtml.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func textOf(n *xhtml.Node) string {
-	var b strings.Builder
-	var walk func(*xhtml.Node)
-	walk = func(n *xhtml.Node) {
-		if n.Type == xhtml.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return b.String()
 }
 
 func parseDoc(t *testing.T, doc string) *xhtml.Node {
@@ -279,7 +256,7 @@ func TestCardPage(t *testing.T) {
 	}
 
 	s := scanHTML(t, body)
-	if len(s.scripts) != 1 || textOf(s.scripts[0]) != cardScript || attrOf(s.scripts[0], "src") != "" {
+	if len(s.scripts) != 1 || htmltest.Text(s.scripts[0]) != cardScript || htmltest.Attr(s.scripts[0], "src") != "" {
 		t.Fatalf("scripts=%d, want exactly the height reporter", len(s.scripts))
 	}
 	for _, bad := range []string{"wasm", "app.js", "manifest"} {
@@ -288,7 +265,7 @@ func TestCardPage(t *testing.T) {
 		}
 	}
 	doc := parseDoc(t, body)
-	if got := attrOf(find(doc, "meta", ""), "charset"); got != "utf-8" {
+	if got := htmltest.Attr(find(doc, "meta", ""), "charset"); got != "utf-8" {
 		t.Fatalf("first meta charset=%q, want utf-8", got)
 	}
 	if !strings.Contains(body, `<meta name="robots" content="noindex">`) {
@@ -299,20 +276,20 @@ func TestCardPage(t *testing.T) {
 		t.Fatal("no card link")
 	}
 	for k, want := range map[string]string{"href": "https://news.example/folio/a/hello-world", "target": "_blank", "rel": "noopener"} {
-		if got := attrOf(link, k); got != want {
+		if got := htmltest.Attr(link, k); got != want {
 			t.Fatalf("link %s=%q, want %q", k, got, want)
 		}
 	}
-	if got := textOf(link); got != "Hello, world" {
+	if got := htmltest.Text(link); got != "Hello, world" {
 		t.Fatalf("link text=%q", got)
 	}
-	if img := find(doc, "img", "card-img"); img == nil || attrOf(img, "src") != "https://img.example/lead.jpg" {
+	if img := find(doc, "img", "card-img"); img == nil || htmltest.Attr(img, "src") != "https://img.example/lead.jpg" {
 		t.Fatal("no card image")
 	}
 	if !hasClass(find(doc, "article", "card"), "has-image") {
 		t.Fatal("card with an image lacks has-image")
 	}
-	if got := attrOf(find(doc, "html", ""), "data-theme"); got != "auto" {
+	if got := htmltest.Attr(find(doc, "html", ""), "data-theme"); got != "auto" {
 		t.Fatalf("data-theme=%q, want auto", got)
 	}
 
@@ -364,10 +341,10 @@ func TestCardPageOptions(t *testing.T) {
 			body := rec.Body.String()
 			doc := parseDoc(t, body)
 			html := find(doc, "html", "")
-			if got := attrOf(html, "data-theme"); got != tt.theme {
+			if got := htmltest.Attr(html, "data-theme"); got != tt.theme {
 				t.Fatalf("data-theme=%q, want %q", got, tt.theme)
 			}
-			if got := attrOf(html, "data-layout"); got != tt.layout {
+			if got := htmltest.Attr(html, "data-layout"); got != tt.layout {
 				t.Fatalf("data-layout=%q, want %q", got, tt.layout)
 			}
 			styles := styleRE.FindAllStringSubmatch(body, -1)
@@ -472,7 +449,7 @@ func TestCardPageHostile(t *testing.T) {
 		}
 		body := rec.Body.String()
 		s := scanHTML(t, body)
-		if len(s.scripts) != 1 || textOf(s.scripts[0]) != cardScript || len(s.handlers) > 0 || len(s.jsURLs) > 0 {
+		if len(s.scripts) != 1 || htmltest.Text(s.scripts[0]) != cardScript || len(s.handlers) > 0 || len(s.jsURLs) > 0 {
 			t.Fatalf("scripts=%d handlers=%v js=%v; want only the reporter", len(s.scripts), s.handlers, s.jsURLs)
 		}
 		for _, el := range []string{"iframe", "svg", "b"} {
@@ -481,21 +458,21 @@ func TestCardPageHostile(t *testing.T) {
 			}
 		}
 		doc := parseDoc(t, body)
-		if got := textOf(find(doc, "a", "card-link")); got != a.Title {
+		if got := htmltest.Text(find(doc, "a", "card-link")); got != a.Title {
 			t.Fatalf("card title=%q, want %q", got, a.Title)
 		}
-		if got := textOf(find(doc, "title", "")); got != a.Title {
+		if got := htmltest.Text(find(doc, "title", "")); got != a.Title {
 			t.Fatalf("<title>=%q, want %q", got, a.Title)
 		}
-		if got := textOf(find(doc, "span", "card-author")); got != a.Author {
+		if got := htmltest.Text(find(doc, "span", "card-author")); got != a.Author {
 			t.Fatalf("author=%q, want %q", got, a.Author)
 		}
 		img := find(doc, "img", "card-img")
-		if img == nil || attrOf(img, "alt") != a.Image.Alt {
+		if img == nil || htmltest.Attr(img, "alt") != a.Image.Alt {
 			t.Fatalf("image alt lost: %v", img)
 		}
-		if src, _ := url.Parse(attrOf(img, "src")); src == nil || src.Host != "img.example" || src.Query().Get("x") != `"><script>alert(5)</script>` {
-			t.Fatalf("image src=%q does not name the same URL", attrOf(img, "src"))
+		if src, _ := url.Parse(htmltest.Attr(img, "src")); src == nil || src.Host != "img.example" || src.Query().Get("x") != `"><script>alert(5)</script>` {
+			t.Fatalf("image src=%q does not name the same URL", htmltest.Attr(img, "src"))
 		}
 		if got := cspDirectives(rec.Header().Get("Content-Security-Policy"))["img-src"]; got != "https://img.example" {
 			t.Fatalf("img-src=%q", got)

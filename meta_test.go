@@ -10,6 +10,7 @@ import (
 	xhtml "golang.org/x/net/html"
 
 	"folio/article"
+	"folio/internal/htmltest"
 )
 
 // headTags parses head HTML and returns its meta tags (property or name →
@@ -23,10 +24,10 @@ func headTags(t *testing.T, head string) (meta map[string][]string, links map[st
 		if n.Type == xhtml.ElementNode {
 			switch n.Data {
 			case "meta":
-				k := attrOf(n, "property") + attrOf(n, "name")
-				meta[k] = append(meta[k], attrOf(n, "content"))
+				k := htmltest.Attr(n, "property") + htmltest.Attr(n, "name")
+				meta[k] = append(meta[k], htmltest.Attr(n, "content"))
 			case "link":
-				links[attrOf(n, "rel")+" "+attrOf(n, "type")] = attrOf(n, "href")
+				links[htmltest.Attr(n, "rel")+" "+htmltest.Attr(n, "type")] = htmltest.Attr(n, "href")
 			case "script":
 				scripts = append(scripts, n)
 			}
@@ -76,11 +77,11 @@ func TestReaderMeta(t *testing.T) {
 			t.Fatalf("link %q=%q, want %q", k, got, want)
 		}
 	}
-	if len(scripts) != 1 || attrOf(scripts[0], "type") != "application/ld+json" {
+	if len(scripts) != 1 || htmltest.Attr(scripts[0], "type") != "application/ld+json" {
 		t.Fatalf("scripts=%d, want one JSON-LD", len(scripts))
 	}
 	var ld map[string]any
-	if err := json.Unmarshal([]byte(textOf(scripts[0])), &ld); err != nil {
+	if err := json.Unmarshal([]byte(htmltest.Text(scripts[0])), &ld); err != nil {
 		t.Fatal(err)
 	}
 	for k, want := range map[string]any{
@@ -129,10 +130,10 @@ func TestReaderMetaHostile(t *testing.T) {
 	if links["canonical "] != "https://news.example/a/hostile" {
 		t.Fatalf("canonical=%q", links["canonical "])
 	}
-	if len(scripts) != 1 || attrOf(scripts[0], "type") != "application/ld+json" {
+	if len(scripts) != 1 || htmltest.Attr(scripts[0], "type") != "application/ld+json" {
 		t.Fatalf("%d scripts; the text made one", len(scripts))
 	}
-	ldText := textOf(scripts[0])
+	ldText := htmltest.Text(scripts[0])
 	if strings.Contains(ldText, "<") {
 		t.Fatal("JSON-LD holds a literal '<'")
 	}

@@ -24,6 +24,7 @@ import (
 	"folio/article"
 	"folio/embed"
 	"folio/importer"
+	"folio/internal/htmltest"
 	"folio/store"
 )
 
@@ -233,7 +234,7 @@ func fuzzCheckSnippet(snippet string, slugs []string) error {
 		return fmt.Errorf("the html is not a blockquote and a script: %s", snippet)
 	}
 	bq, script := nodes[0], nodes[1]
-	if len(script.Attr) != 2 || fuzzAttr(script, "src") != embed.LoaderURL(oembedFuzzBase) || !fuzzHasAttr(script, "async") || script.FirstChild != nil {
+	if len(script.Attr) != 2 || htmltest.Attr(script, "src") != embed.LoaderURL(oembedFuzzBase) || !htmltest.Has(script, "async") || script.FirstChild != nil {
 		return fmt.Errorf("the script is not the loader: %s", snippet)
 	}
 	var slug string
@@ -417,24 +418,6 @@ func fuzzAtoi(s string) int {
 		n = n*10 + int(c-'0')
 	}
 	return n
-}
-
-func fuzzAttr(n *xhtml.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func fuzzHasAttr(n *xhtml.Node, key string) bool {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
 }
 
 // TestFuzzCheckSnippet makes sure the fuzz target's snippet check fails

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"folio/embed"
+	"folio/internal/htmltest"
 )
 
 func oembedQuery(params ...string) string {
@@ -219,7 +220,7 @@ func TestOEmbedHostile(t *testing.T) {
 func checkSnippet(t *testing.T, snippet, title, excerpt string) {
 	t.Helper()
 	s := scanHTML(t, snippet)
-	if len(s.scripts) != 1 || !strings.HasSuffix(attrOf(s.scripts[0], "src"), "/embed.js") || textOf(s.scripts[0]) != "" {
+	if len(s.scripts) != 1 || !strings.HasSuffix(htmltest.Attr(s.scripts[0], "src"), "/embed.js") || htmltest.Text(s.scripts[0]) != "" {
 		t.Fatalf("snippet scripts=%d; want only the loader: %s", len(s.scripts), snippet)
 	}
 	if len(s.handlers) > 0 || len(s.jsURLs) > 0 || s.elements["img"] > 0 || s.elements["iframe"] > 0 || s.elements["svg"] > 0 {
@@ -230,10 +231,10 @@ func checkSnippet(t *testing.T, snippet, title, excerpt string) {
 	if bq == nil {
 		t.Fatal("no blockquote.folio-embed")
 	}
-	if got := textOf(find(bq, "a", "")); got != title {
+	if got := htmltest.Text(find(bq, "a", "")); got != title {
 		t.Fatalf("snippet title=%q, want %q", got, title)
 	}
-	if !strings.Contains(textOf(bq), excerpt) {
+	if !strings.Contains(htmltest.Text(bq), excerpt) {
 		t.Fatalf("snippet lacks the excerpt %q", excerpt)
 	}
 }

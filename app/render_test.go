@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"folio/article"
+	"folio/internal/htmltest"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 	"golang.org/x/net/html"
@@ -59,30 +60,6 @@ func parse(t *testing.T, s string) map[string][]*html.Node {
 	return els
 }
 
-func attrOf(n *html.Node, key string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val, true
-		}
-	}
-	return "", false
-}
-
-func text(n *html.Node) string {
-	var b strings.Builder
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return b.String()
-}
-
 func TestCardHostile(t *testing.T) {
 	s := hostileSummary()
 	out := app.HTMLString(NewCard(s))
@@ -93,27 +70,27 @@ func TestCardHostile(t *testing.T) {
 	if n := len(els["a"]); n != 1 {
 		t.Fatalf("%d links in the card, want 1:\n%s", n, out)
 	}
-	if href, _ := attrOf(els["a"][0], "href"); href != "/a/hostile" {
+	if href, _ := htmltest.Lookup(els["a"][0], "href"); href != "/a/hostile" {
 		t.Fatalf("href=%q, want %q", href, "/a/hostile")
 	}
-	if got := text(els["a"][0]); got != s.Title {
+	if got := htmltest.Text(els["a"][0]); got != s.Title {
 		t.Fatalf("link text=%q, want %q", got, s.Title)
 	}
 	if len(els["img"]) != 1 {
 		t.Fatalf("%d images, want 1:\n%s", len(els["img"]), out)
 	}
 	img := els["img"][0]
-	if alt, _ := attrOf(img, "alt"); alt != s.Image.Alt {
+	if alt, _ := htmltest.Lookup(img, "alt"); alt != s.Image.Alt {
 		t.Fatalf("alt=%q, want %q", alt, s.Image.Alt)
 	}
-	if src, _ := attrOf(img, "src"); src != "https://img.example/a.png?%22onerror=%22window.pwned=4" {
+	if src, _ := htmltest.Lookup(img, "src"); src != "https://img.example/a.png?%22onerror=%22window.pwned=4" {
 		t.Fatalf("src=%q", src)
 	}
-	if l, _ := attrOf(img, "loading"); l != "lazy" {
+	if l, _ := htmltest.Lookup(img, "loading"); l != "lazy" {
 		t.Fatalf("loading=%q, want lazy", l)
 	}
 	for _, want := range []string{s.Author, s.Site, s.Excerpt, s.Tags[0], s.Tags[1], "3 min read", "2 January 2026"} {
-		if !strings.Contains(text(els["article"][0]), want) {
+		if !strings.Contains(htmltest.Text(els["article"][0]), want) {
 			t.Errorf("card text lacks %q", want)
 		}
 	}
@@ -124,22 +101,22 @@ func TestCardEmbedOptions(t *testing.T) {
 	out := app.HTMLString(NewCard(s).Base("https://news.example/").Target("_blank").Level(3).Eager(true).Class(`dark" onclick="x`))
 	els := parse(t, out)
 	a := els["a"][0]
-	if href, _ := attrOf(a, "href"); href != "https://news.example/a/hostile" {
+	if href, _ := htmltest.Lookup(a, "href"); href != "https://news.example/a/hostile" {
 		t.Fatalf("href=%q", href)
 	}
-	if target, _ := attrOf(a, "target"); target != "_blank" {
+	if target, _ := htmltest.Lookup(a, "target"); target != "_blank" {
 		t.Fatalf("target=%q", target)
 	}
-	if rel, _ := attrOf(a, "rel"); rel != "noopener" {
+	if rel, _ := htmltest.Lookup(a, "rel"); rel != "noopener" {
 		t.Fatalf("rel=%q, want noopener", rel)
 	}
 	if len(els["h3"]) != 1 {
 		t.Fatalf("no h3 title:\n%s", out)
 	}
-	if _, lazy := attrOf(els["img"][0], "loading"); lazy {
+	if _, lazy := htmltest.Lookup(els["img"][0], "loading"); lazy {
 		t.Fatal("eager card has a lazy image")
 	}
-	if class, _ := attrOf(els["article"][0], "class"); !strings.Contains(class, `dark" onclick="x`) {
+	if class, _ := htmltest.Lookup(els["article"][0], "class"); !strings.Contains(class, `dark" onclick="x`) {
 		t.Fatalf("class=%q", class)
 	}
 }
@@ -156,24 +133,24 @@ func TestReaderHostile(t *testing.T) {
 	out := app.HTMLString(&reader{art: a, status: ready, slug: a.Slug})
 	els := parse(t, out)
 	for _, sc := range els["script"] {
-		if typ, _ := attrOf(sc, "type"); typ != "application/json" {
+		if typ, _ := htmltest.Lookup(sc, "type"); typ != "application/json" {
 			t.Errorf("script of type %q in the reader", typ)
 		}
 	}
-	if n := len(els["h1"]); n != 1 || text(els["h1"][0]) != a.Title {
+	if n := len(els["h1"]); n != 1 || htmltest.Text(els["h1"][0]) != a.Title {
 		t.Fatalf("h1: %d elements, want one saying %q", n, a.Title)
 	}
 	art := els["article"][0]
-	if lang, _ := attrOf(art, "lang"); lang != "ar" {
+	if lang, _ := htmltest.Lookup(art, "lang"); lang != "ar" {
 		t.Fatalf("article lang=%q, want ar", lang)
 	}
-	if dir, _ := attrOf(art, "dir"); dir != "rtl" {
+	if dir, _ := htmltest.Lookup(art, "dir"); dir != "rtl" {
 		t.Fatalf("article dir=%q, want rtl", dir)
 	}
 	for _, d := range els["div"] {
-		if c, _ := attrOf(d, "class"); strings.HasSuffix(c, "-wrap") {
-			lang, _ := attrOf(d, "lang")
-			dir, _ := attrOf(d, "dir")
+		if c, _ := htmltest.Lookup(d, "class"); strings.HasSuffix(c, "-wrap") {
+			lang, _ := htmltest.Lookup(d, "lang")
+			dir, _ := htmltest.Lookup(d, "dir")
 			if lang != "en" || dir != "ltr" {
 				t.Errorf("the app's own words in %s are lang=%q dir=%q, want en and ltr", c, lang, dir)
 			}
@@ -181,22 +158,22 @@ func TestReaderHostile(t *testing.T) {
 	}
 	var body *html.Node
 	for _, d := range els["div"] {
-		if c, _ := attrOf(d, "class"); c == "article-body" {
+		if c, _ := htmltest.Lookup(d, "class"); c == "article-body" {
 			body = d
 		}
 	}
-	if body == nil || !strings.Contains(text(body), "Second paragraph.") {
+	if body == nil || !strings.Contains(htmltest.Text(body), "Second paragraph.") {
 		t.Fatalf("the body is not in one div.article-body:\n%s", out)
 	}
-	if alt, _ := attrOf(els["img"][1], "alt"); alt != a.Image.Alt {
+	if alt, _ := htmltest.Lookup(els["img"][1], "alt"); alt != a.Image.Alt {
 		t.Fatalf("lead image alt=%q, want %q", alt, a.Image.Alt)
 	}
 	for _, want := range []string{a.Author, a.Subtitle, a.Image.Caption, a.Image.Credit} {
-		if !strings.Contains(text(art), want) {
+		if !strings.Contains(htmltest.Text(art), want) {
 			t.Errorf("reader lacks %q", want)
 		}
 	}
-	if _, ok := attrOf(els["progress"][0], "aria-label"); !ok {
+	if _, ok := htmltest.Lookup(els["progress"][0], "aria-label"); !ok {
 		t.Error("the progress bar has no accessible name")
 	}
 }

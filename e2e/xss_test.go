@@ -30,6 +30,7 @@ import (
 
 	"folio/article"
 	"folio/embed"
+	"folio/internal/htmltest"
 )
 
 // TestXSS pushes every vector of the corpora (sanitize/testdata/xss.txt and
@@ -433,8 +434,8 @@ func xssInlineScripts(t *testing.T, srv *xssServer, slug string) []string {
 	var out []string
 	var walk func(*xhtml.Node)
 	walk = func(n *xhtml.Node) {
-		if n.Type == xhtml.ElementNode && n.DataAtom == atom.Script && xssAttr(n, "src") == "" {
-			out = append(out, xssNodeText(n))
+		if n.Type == xhtml.ElementNode && n.DataAtom == atom.Script && htmltest.Attr(n, "src") == "" {
+			out = append(out, htmltest.Text(n))
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c)
@@ -747,31 +748,31 @@ func xssScanPage(doc *xhtml.Node, inline, files []string) []string {
 			}
 			switch n.Data {
 			case "script":
-				typ := strings.ToLower(xssAttr(n, "type"))
-				src := xssAttr(n, "src")
+				typ := strings.ToLower(htmltest.Attr(n, "type"))
+				src := htmltest.Attr(n, "src")
 				switch {
 				case typ == "application/ld+json" || typ == "application/json":
 					var v any
-					if err := json.Unmarshal([]byte(xssNodeText(n)), &v); err != nil {
+					if err := json.Unmarshal([]byte(htmltest.Text(n)), &v); err != nil {
 						out = append(out, fmt.Sprintf("a %s script that does not parse: %v", typ, err))
 					}
-				case src == "" && !slices.Contains(inline, xssNodeText(n)):
-					out = append(out, "inline script: "+tail(xssNodeText(n), 100))
+				case src == "" && !slices.Contains(inline, htmltest.Text(n)):
+					out = append(out, "inline script: "+tail(htmltest.Text(n), 100))
 				case src != "" && !slices.Contains(files, src):
 					out = append(out, "script from "+src)
 				}
 			case "iframe", "frame", "frameset", "object", "embed", "applet", "portal", "fencedframe":
 				out = append(out, "element "+xssRender(n))
 			case "base":
-				if xssAttr(n, "href") != "" {
+				if htmltest.Attr(n, "href") != "" {
 					out = append(out, "element "+xssRender(n))
 				}
 			case "meta":
-				if h := xssAttr(n, "http-equiv"); h != "" && !strings.EqualFold(h, "content-type") {
+				if h := htmltest.Attr(n, "http-equiv"); h != "" && !strings.EqualFold(h, "content-type") {
 					out = append(out, "element "+xssRender(n))
 				}
 			case "link":
-				if href := xssAttr(n, "href"); strings.Contains(href, "//") && !strings.HasPrefix(href, "http://127.0.0.1") && regexp.MustCompile(`(?i)stylesheet|import|preload|prefetch|prerender`).MatchString(xssAttr(n, "rel")) {
+				if href := htmltest.Attr(n, "href"); strings.Contains(href, "//") && !strings.HasPrefix(href, "http://127.0.0.1") && regexp.MustCompile(`(?i)stylesheet|import|preload|prefetch|prerender`).MatchString(htmltest.Attr(n, "rel")) {
 					out = append(out, "element "+xssRender(n))
 				}
 			case "style":
@@ -1130,10 +1131,10 @@ func xssCheckSnippet(snippet string, a *xssArticle, base string) []string {
 					out = append(out, "blockquote has the attribute "+at.Key)
 				}
 			}
-			if got := xssAttr(n, "data-src"); got != base+"/embed/"+a.Slug {
+			if got := htmltest.Attr(n, "data-src"); got != base+"/embed/"+a.Slug {
 				out = append(out, "data-src "+got)
 			}
-			if got := xssAttr(n, "cite"); got != reader {
+			if got := htmltest.Attr(n, "cite"); got != reader {
 				out = append(out, "cite "+got)
 			}
 			for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -1141,7 +1142,7 @@ func xssCheckSnippet(snippet string, a *xssArticle, base string) []string {
 					out = append(out, fmt.Sprintf("blockquote holds %q", xssRender(c)))
 					continue
 				}
-				texts = append(texts, xssNodeText(c))
+				texts = append(texts, htmltest.Text(c))
 				for d := c.FirstChild; d != nil; d = d.NextSibling {
 					if d.Type == xhtml.TextNode {
 						continue
@@ -1154,7 +1155,7 @@ func xssCheckSnippet(snippet string, a *xssArticle, base string) []string {
 			}
 		case n.Type == xhtml.ElementNode && n.DataAtom == atom.Script:
 			scripts++
-			if len(n.Attr) != 2 || xssAttr(n, "src") != base+"/embed.js" || n.FirstChild != nil {
+			if len(n.Attr) != 2 || htmltest.Attr(n, "src") != base+"/embed.js" || n.FirstChild != nil {
 				out = append(out, "script "+xssRender(n))
 			}
 		default:
@@ -1171,30 +1172,6 @@ func xssCheckSnippet(snippet string, a *xssArticle, base string) []string {
 		out = append(out, fmt.Sprintf("the paragraphs are %q, want the excerpt %q second", texts, a.Excerpt))
 	}
 	return out
-}
-
-func xssAttr(n *xhtml.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Namespace == "" && a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func xssNodeText(n *xhtml.Node) string {
-	var b strings.Builder
-	var walk func(*xhtml.Node)
-	walk = func(n *xhtml.Node) {
-		if n.Type == xhtml.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return b.String()
 }
 
 func xssRender(n *xhtml.Node) string {
@@ -1296,12 +1273,12 @@ func xssCheckHead(doc *xhtml.Node, a *xssArticle, base string) []string {
 		switch n.DataAtom {
 		case atom.Title:
 			titles++
-			if got, w := xssNodeText(n), xssPageTitle(a.Title); got != w {
+			if got, w := htmltest.Text(n), xssPageTitle(a.Title); got != w {
 				out = append(out, fmt.Sprintf("<title> %q, want %q", got, w))
 			}
 		case atom.Meta:
-			key := xssAttr(n, "property") + xssAttr(n, "name")
-			val := xssAttr(n, "content")
+			key := htmltest.Attr(n, "property") + htmltest.Attr(n, "name")
+			val := htmltest.Attr(n, "content")
 			switch {
 			case key == "description":
 				if val != xssAttrValue(desc) {
@@ -1317,9 +1294,9 @@ func xssCheckHead(doc *xhtml.Node, a *xssArticle, base string) []string {
 				out = append(out, fmt.Sprintf("meta %s %q, want %q", key, val, want[key]))
 			}
 		case atom.Script:
-			switch src := xssAttr(n, "src"); {
-			case xssAttr(n, "type") == "application/ld+json":
-				ld = append(ld, xssNodeText(n))
+			switch src := htmltest.Attr(n, "src"); {
+			case htmltest.Attr(n, "type") == "application/ld+json":
+				ld = append(ld, htmltest.Text(n))
 			case src == "/wasm_exec.js" || src == "/app.js" || src == "/web/folio.js":
 			default:
 				out = append(out, "script "+xssRender(n))
