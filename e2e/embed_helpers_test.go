@@ -80,21 +80,6 @@ func (s *embedServer) create(t *testing.T, a embedArticle) map[string]any {
 	return out
 }
 
-// get fetches a path from the server.
-func (s *embedServer) get(t *testing.T, path string) (*http.Response, []byte) {
-	t.Helper()
-	resp, err := http.Get(s.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, body
-}
-
 // embedBrowser starts a headless Chromium with a fresh profile and returns
 // a context for its first tab. It skips the test when Chromium is missing.
 // Each embed test has a browser of its own, not the package's shared one,

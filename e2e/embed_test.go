@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -70,7 +69,7 @@ func (f *embedFixture) snippet(t *testing.T, a map[string]any, params ...string)
 	var o struct {
 		HTML string `json:"html"`
 	}
-	if err := json.Unmarshal(body, &o); err != nil {
+	if err := json.Unmarshal([]byte(body), &o); err != nil {
 		t.Fatal(err)
 	}
 	return o.HTML
@@ -316,7 +315,7 @@ func TestEmbedPrivacyMode(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("embed.js: status %d", resp.StatusCode)
 	}
-	f.host.set("/embed.js", string(loader)) // the partner hosts its own copy
+	f.host.set("/embed.js", loader) // the partner hosts its own copy
 	snippet := f.snippet(t, f.first)
 	snippet = strings.Replace(snippet, `class="folio-embed"`, `class="folio-embed" data-consent="click"`, 1)
 	tests := []struct {
@@ -458,7 +457,7 @@ func TestEmbedHostileArticle(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("reader page: status %d", resp.StatusCode)
 		}
-		doc, err := xhtml.Parse(bytes.NewReader(body))
+		doc, err := xhtml.Parse(strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -522,9 +521,9 @@ func TestEmbedHostileArticle(t *testing.T) {
 			}
 			var err error
 			if format == "xml" {
-				err = xml.Unmarshal(body, &o)
+				err = xml.Unmarshal([]byte(body), &o)
 			} else {
-				err = json.Unmarshal(body, &o)
+				err = json.Unmarshal([]byte(body), &o)
 			}
 			if err != nil || o.Title != title || o.AuthorName != a["author"] || o.ThumbnailURL != img["src"] {
 				t.Fatalf("%s: %+v, %v", format, o, err)
@@ -535,7 +534,7 @@ func TestEmbedHostileArticle(t *testing.T) {
 		}
 		for _, p := range []string{"/feed.atom", "/feed.json"} {
 			_, body := f.srv.get(t, p)
-			feed, err := gofeed.NewParser().ParseString(string(body))
+			feed, err := gofeed.NewParser().ParseString(body)
 			if err != nil {
 				t.Fatal(err)
 			}
