@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"folio/article"
+	"folio/internal/golden"
 )
 
 var update = flag.Bool("update", false, "update golden files")
@@ -84,20 +85,8 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("Article(%s): %v", in, err)
 			}
 			got := marshal(t, a)
-			golden := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./draft -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Fatalf("article for %s differs from %s:\n%s", in, golden, got)
-			}
+			golden.Check(t, filepath.Join("testdata", name+".golden.json"), got, *update, "./draft")
+
 		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/html"
 
 	"folio/article"
+	"folio/internal/golden"
 	"folio/store"
 )
 
@@ -89,20 +90,8 @@ func TestGolden(t *testing.T) {
 				got = append(got, g)
 			}
 			out := marshal(t, got)
-			golden := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				if err := os.WriteFile(golden, out, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./importer -update to create it)", err)
-			}
-			if !bytes.Equal(out, want) {
-				t.Fatalf("result for %s differs from %s:\n%s", in, golden, out)
-			}
+			golden.Check(t, filepath.Join("testdata", name+".golden.json"), out, *update, "./importer")
+
 		})
 	}
 }
