@@ -2,15 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"encoding/xml"
-	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	xhtml "golang.org/x/net/html"
@@ -31,78 +29,59 @@ const (
 	feedJSON                 // JSON Feed 1.1
 )
 
-// feedServer serves the feeds. Building one reads every article's body, so
-// each format is cached with the store's write count and a fingerprint of
-// the listing it was built from: the listing is read only when the count
-// moved (or, for a store that keeps none, on every request), the bodies
-// only when the listing changed.
+// feedServer serves the feeds. Building one reads every article's body,
+// so each format is kept in the shared response cache until the store's
+// write count moves.
 type feedServer struct {
 	store  article.Store
-	watch  *storeWatch
 	base   *url.URL
 	logger *slog.Logger
-
-	mu    sync.Mutex
-	cache map[feedKind]feedEntry
-}
-
-type feedEntry struct {
-	storeVersion int64  // the store's write count when last checked; -1 for none
-	version      uint64 // listVersion of the listing it was built from
-	body         *asset
+	cache  *responseCache
 }
 
 func newFeedServer(st article.Store, watch *storeWatch, base *url.URL, logger *slog.Logger) *feedServer {
-	return &feedServer{store: st, watch: watch, base: base, logger: logger, cache: map[feedKind]feedEntry{}}
+	return &feedServer{store: st, base: base, logger: logger, cache: newResponseCache(watch)}
 }
 
 func (f *feedServer) handler(kind feedKind) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sv := f.watch.version(r.Context())
-		f.mu.Lock()
-		e, ok := f.cache[kind]
-		f.mu.Unlock()
-		if ok && sv >= 0 && e.storeVersion == sv {
-			e.body.serve(w, r, http.StatusOK)
-			return
-		}
-		page, err := f.store.List(r.Context(), article.ListFilter{Limit: feedSize})
+		res, err := f.cache.getAsset(r.Context(), strconv.Itoa(int(kind)), func() (*asset, error) {
+			return f.build(r.Context(), kind)
+		})
 		if err != nil {
 			writeError(w, r, f.logger, err)
 			return
 		}
-		version := listVersion(page.Articles)
-		if !ok || e.version != version {
-			arts, err := f.articles(r.Context(), page.Articles)
-			if err != nil {
-				writeError(w, r, f.logger, err)
-				return
-			}
-			var body []byte
-			var ctype string
-			if kind == feedAtom {
-				body, err = atomFeedBytes(arts, f.base)
-				ctype = "application/atom+xml; charset=utf-8"
-			} else {
-				body, err = jsonFeedBytes(arts, f.base)
-				ctype = "application/feed+json; charset=utf-8"
-			}
-			if err != nil {
-				writeError(w, r, f.logger, err)
-				return
-			}
-			e = feedEntry{version: version, body: newAsset(body, http.Header{
-				"Content-Type":                {ctype},
-				"Cache-Control":               {"public, max-age=300, stale-while-revalidate=3600"},
-				"Access-Control-Allow-Origin": {"*"},
-			})}
-		}
-		e.storeVersion = sv
-		f.mu.Lock()
-		f.cache[kind] = e
-		f.mu.Unlock()
-		e.body.serve(w, r, http.StatusOK)
+		res.serve(w, r, http.StatusOK)
 	})
+}
+
+// build renders the feed of the newest articles in the format.
+func (f *feedServer) build(ctx context.Context, kind feedKind) (*asset, error) {
+	page, err := f.store.List(ctx, article.ListFilter{Limit: feedSize})
+	if err != nil {
+		return nil, err
+	}
+	arts, err := f.articles(ctx, page.Articles)
+	if err != nil {
+		return nil, err
+	}
+	var body []byte
+	ctype := "application/feed+json; charset=utf-8"
+	if kind == feedAtom {
+		body, err = atomFeedBytes(arts, f.base)
+		ctype = "application/atom+xml; charset=utf-8"
+	} else {
+		body, err = jsonFeedBytes(arts, f.base)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return newAsset(body, http.Header{
+		"Content-Type":                {ctype},
+		"Cache-Control":               {"public, max-age=300, stale-while-revalidate=3600"},
+		"Access-Control-Allow-Origin": {"*"},
+	}), nil
 }
 
 // articles reads the full articles of a listing. One that went missing
@@ -119,19 +98,6 @@ func (f *feedServer) articles(ctx context.Context, list []article.Summary) ([]*a
 		out = append(out, a)
 	}
 	return out, nil
-}
-
-// listVersion fingerprints a listing: its order and every summary's
-// version. A body edit changes the word count or the excerpt and the
-// updated time, so it changes the fingerprint too.
-func listVersion(list []article.Summary) uint64 {
-	h := fnv.New64a()
-	var b [8]byte
-	for i := range list {
-		binary.LittleEndian.PutUint64(b[:], summaryVersion(&list[i]))
-		h.Write(b[:])
-	}
-	return h.Sum64()
 }
 
 // feedTitle names the publisher's feeds after the host of the base URL.
