@@ -8,9 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"html"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -127,30 +125,12 @@ func handleEmbedLoader(a *asset) http.Handler {
 // version of the article they show.
 type cardServer struct {
 	store          article.Store
-	watch          *storeWatch
 	base           *url.URL
 	baseStr        string
 	frameAncestors string
 	logger         *slog.Logger
-
-	mu    sync.RWMutex
-	cache map[cardKey]cardEntry
+	cache          *responseCache // card pages by slug and options
 }
-
-type cardKey struct {
-	slug string
-	opts embed.Options
-}
-
-type cardEntry struct {
-	storeVersion int64  // the store's write count when last checked; -1 for none
-	version      uint64 // summaryVersion of the article shown
-	page         *asset
-}
-
-// maxCachedCards bounds the card cache; the accent parameter alone has 16
-// million values, so a full cache is emptied rather than grown.
-const maxCachedCards = 2048
 
 func newCardServer(cfg embedConfig, watch *storeWatch) *cardServer {
 	fa := cfg.FrameAncestors
@@ -162,8 +142,8 @@ func newCardServer(cfg embedConfig, watch *storeWatch) *cardServer {
 		fa = "'none'"
 	}
 	return &cardServer{
-		store: cfg.Store, watch: watch, base: cfg.BaseURL, baseStr: strings.TrimRight(cfg.BaseURL.String(), "/"),
-		frameAncestors: fa, logger: cfg.Logger, cache: map[cardKey]cardEntry{},
+		store: cfg.Store, base: cfg.BaseURL, baseStr: strings.TrimRight(cfg.BaseURL.String(), "/"),
+		frameAncestors: fa, logger: cfg.Logger, cache: newResponseCache(watch),
 	}
 }
 
@@ -201,39 +181,23 @@ func (c *cardServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.serveProblem(w, r, http.StatusNotFound, opts, "Article not found", "There is no article at this address.")
 		return
 	}
-	key := cardKey{slug, opts}
-	sv := c.watch.version(r.Context())
-	c.mu.RLock()
-	e, ok := c.cache[key]
-	c.mu.RUnlock()
-	if ok && sv >= 0 && e.storeVersion == sv {
-		e.page.serve(w, r, http.StatusOK)
-		return
-	}
-	a, err := c.store.Get(r.Context(), slug)
+	page, err := c.cache.getAsset(r.Context(), slug+"?"+opts.Query(), func() (*asset, error) {
+		a, err := c.store.Get(r.Context(), slug)
+		if err != nil {
+			return nil, err
+		}
+		s := a.Summary()
+		return c.render(&s, opts), nil
+	})
 	switch article.Code(err) {
 	case "":
+		page.serve(w, r, http.StatusOK)
 	case article.ENOTFOUND:
 		c.serveProblem(w, r, http.StatusNotFound, opts, "Article not found", "It may have been removed or renamed.")
-		return
 	default:
 		c.logger.Error("embed: get article", "slug", slug, "err", err)
 		c.serveProblem(w, r, http.StatusInternalServerError, opts, "This card could not be shown", "Please try again later.")
-		return
 	}
-	s := a.Summary()
-	version := summaryVersion(&s)
-	if !ok || e.version != version {
-		e = cardEntry{version: version, page: c.render(&s, opts)}
-	}
-	e.storeVersion = sv
-	c.mu.Lock()
-	if len(c.cache) >= maxCachedCards {
-		clear(c.cache)
-	}
-	c.cache[key] = e
-	c.mu.Unlock()
-	e.page.serve(w, r, http.StatusOK)
 }
 
 // versioner is implemented by stores that count their writes (store.DB):
@@ -404,28 +368,6 @@ func imageOrigin(src string) string {
 		return ""
 	}
 	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
-}
-
-// summaryVersion fingerprints every field a card or snippet shows, so a
-// cached card is rebuilt whenever any of them changes.
-func summaryVersion(s *article.Summary) uint64 {
-	h := fnv.New64a()
-	for _, f := range []string{s.Slug, s.Title, s.Subtitle, s.Author, s.Site, s.URL, s.Excerpt, s.Lang, s.Dir,
-		s.Published.String(), s.Updated.String(), strconv.Itoa(s.WordCount), strconv.Itoa(s.ReadingMinutes)} {
-		io.WriteString(h, f)
-		h.Write([]byte{0})
-	}
-	for _, t := range s.Tags {
-		io.WriteString(h, t)
-		h.Write([]byte{1})
-	}
-	if s.Image != nil {
-		for _, f := range []string{s.Image.Src, s.Image.Alt, s.Image.Caption, s.Image.Credit} {
-			io.WriteString(h, f)
-			h.Write([]byte{2})
-		}
-	}
-	return h.Sum64()
 }
 
 // asset is a response body prepared once: its gzip and brotli forms, its
