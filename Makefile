@@ -24,7 +24,7 @@ wasm: $(WASM).br
 # Each output is written to a temporary name and renamed, so a build that
 # stops half-way (or two builds at once) never leaves a truncated bundle
 # for the server to embed.
-$(WASM): $(filter ./app/% ./wasm/% ./article/% ./sanitize/% ./draft/% ./embed/%,$(GOFILES)) go.mod go.sum
+$(WASM): $(filter ./app/% ./wasm/% ./article/% ./sanitize/% ./draft/% ./embedcard/% ./internal/wire/%,$(GOFILES)) go.mod go.sum
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM).part ./wasm
 	mv -f $(WASM).part $(WASM)
 

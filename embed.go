@@ -24,7 +24,7 @@ import (
 
 	ui "folio/app"
 	"folio/article"
-	"folio/embed"
+	"folio/embedcard"
 	"folio/web"
 )
 
@@ -172,7 +172,7 @@ func checkFrameAncestors(s string) error {
 
 func (c *cardServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
-	opts, err := embed.ParseOptions(r.URL.Query())
+	opts, err := embedcard.ParseOptions(r.URL.Query())
 	if err != nil {
 		c.serveProblem(w, r, http.StatusBadRequest, opts, "This embed’s address is not valid", article.Message(err))
 		return
@@ -271,7 +271,7 @@ func (w *storeWatch) version(ctx context.Context) int64 {
 }
 
 // render builds the card page for the summary.
-func (c *cardServer) render(s *article.Summary, opts embed.Options) *asset {
+func (c *cardServer) render(s *article.Summary, opts embedcard.Options) *asset {
 	imgOrigin := ""
 	if s.Image != nil {
 		if imgOrigin = imageOrigin(s.Image.Src); imgOrigin == "" {
@@ -295,7 +295,7 @@ func (c *cardServer) render(s *article.Summary, opts embed.Options) *asset {
 
 // serveProblem answers with a small card saying what went wrong, in the
 // embed's theme, with the status. It links to the publisher's home page.
-func (c *cardServer) serveProblem(w http.ResponseWriter, r *http.Request, status int, opts embed.Options, title, detail string) {
+func (c *cardServer) serveProblem(w http.ResponseWriter, r *http.Request, status int, opts embedcard.Options, title, detail string) {
 	body := `<article class="card embed problem"><h2 class="card-title"><a class="card-link" href="` +
 		html.EscapeString(c.baseStr+"/") + `" target="_blank" rel="noopener">` + html.EscapeString(title) +
 		`</a></h2><p class="meta card-meta">` + html.EscapeString(detail) + `</p><p class="card-tags">` +
@@ -304,7 +304,7 @@ func (c *cardServer) serveProblem(w http.ResponseWriter, r *http.Request, status
 }
 
 // page wraps a rendered card in the standalone page with its headers.
-func (c *cardServer) page(title, lang, dir string, opts embed.Options, card, imgSrc string, status int) *asset {
+func (c *cardServer) page(title, lang, dir string, opts embedcard.Options, card, imgSrc string, status int) *asset {
 	var b strings.Builder
 	b.Grow(len(cardCSS) + len(card) + 1024)
 	b.WriteString(`<!doctype html><html`)
@@ -316,10 +316,10 @@ func (c *cardServer) page(title, lang, dir string, opts embed.Options, card, img
 	}
 	theme, layout := opts.Theme, opts.Layout
 	if theme == "" {
-		theme = embed.ThemeAuto
+		theme = embedcard.ThemeAuto
 	}
 	if layout == "" {
-		layout = embed.LayoutAuto
+		layout = embedcard.LayoutAuto
 	}
 	b.WriteString(` data-theme="` + theme + `" data-layout="` + layout + `"><head><meta charset="utf-8">` +
 		`<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">` +

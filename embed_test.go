@@ -21,7 +21,7 @@ import (
 
 	"folio/article"
 	"folio/draft"
-	"folio/embed"
+	"folio/embedcard"
 	"folio/importer"
 	"folio/internal/htmltest"
 	"folio/store"
@@ -515,9 +515,9 @@ func TestEmbedLoader(t *testing.T) {
 	}
 	js := rec.Body.String()
 	// The loader's copy of the card geometry must match package embed.
-	want := "var HW = " + strconv.Itoa(embed.HeightWide) + ", HC = " + strconv.Itoa(embed.HeightCompact) +
-		", NARROW = " + strconv.Itoa(embed.CompactBelow) + ", DW = " + strconv.Itoa(embed.DefaultWidth) +
-		", MIN = " + strconv.Itoa(embed.MinHeight) + ", MAX = " + strconv.Itoa(embed.MaxHeight) + ";"
+	want := "var HW = " + strconv.Itoa(embedcard.HeightWide) + ", HC = " + strconv.Itoa(embedcard.HeightCompact) +
+		", NARROW = " + strconv.Itoa(embedcard.CompactBelow) + ", DW = " + strconv.Itoa(embedcard.DefaultWidth) +
+		", MIN = " + strconv.Itoa(embedcard.MinHeight) + ", MAX = " + strconv.Itoa(embedcard.MaxHeight) + ";"
 	if !strings.Contains(js, want) {
 		t.Fatalf("embed.js lacks %q", want)
 	}

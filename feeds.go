@@ -15,7 +15,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"folio/article"
-	"folio/embed"
+	"folio/embedcard"
 )
 
 // feedSize is the number of articles in a feed: the newest.
@@ -169,7 +169,7 @@ func atomFeedBytes(arts []*article.Article, base *url.URL) ([]byte, error) {
 		if a.Updated.After(newest) {
 			newest = a.Updated
 		}
-		reader := embed.ReaderURL(root, a.Slug)
+		reader := embedcard.ReaderURL(root, a.Slug)
 		e := atomEntry{
 			Lang:      a.Lang,
 			Title:     atomText{Type: "text", Body: a.Title},
@@ -264,7 +264,7 @@ func jsonFeedBytes(arts []*article.Article, base *url.URL) ([]byte, error) {
 		Items:       []jsonItem{},
 	}
 	for _, a := range arts {
-		reader := embed.ReaderURL(root, a.Slug)
+		reader := embedcard.ReaderURL(root, a.Slug)
 		it := jsonItem{
 			ID:            reader,
 			URL:           reader,

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"folio/article"
-	"folio/embed"
+	"folio/embedcard"
 )
 
 // readerMeta returns the tags a reader page's <head> needs for link
@@ -23,7 +23,7 @@ import (
 // so this HTML is added to the rendered page, not built with go-app.
 func readerMeta(a *article.Article, base *url.URL) string {
 	root := strings.TrimRight(base.String(), "/")
-	reader := embed.ReaderURL(root, a.Slug)
+	reader := embedcard.ReaderURL(root, a.Slug)
 	desc := a.Excerpt
 	if desc == "" {
 		desc = a.Subtitle
@@ -141,7 +141,7 @@ func oembedURL(root, page, format string) string {
 // consumers discover a reader page's card without parsing its HTML.
 func oembedLink(a *article.Article, base *url.URL) string {
 	root := strings.TrimRight(base.String(), "/")
-	reader := embed.ReaderURL(root, a.Slug)
+	reader := embedcard.ReaderURL(root, a.Slug)
 	return `<` + oembedURL(root, reader, "json") + `>; rel="alternate"; type="application/json+oembed", ` +
 		`<` + oembedURL(root, reader, "xml") + `>; rel="alternate"; type="text/xml+oembed"`
 }

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"folio/article"
-	"folio/embed"
+	"folio/embedcard"
 )
 
 // oembedCacheAge is the cache_age of oEmbed responses, in seconds.
@@ -132,7 +132,7 @@ type oembedRequest struct {
 	rawURL              string
 	slug                string
 	maxWidth, maxHeight int // 0 when not given
-	opts                embed.Options
+	opts                embedcard.Options
 }
 
 // parseOEmbedRequest checks the parameters. The url must be a reader page
@@ -141,7 +141,7 @@ type oembedRequest struct {
 func parseOEmbedRequest(q url.Values, base *url.URL) (*oembedRequest, error) {
 	raw := q.Get("url")
 	if raw == "" {
-		return nil, article.Errorf(article.EINVALID, "url is required: the address of an article, such as %s", embed.ReaderURL(base.String(), "slug"))
+		return nil, article.Errorf(article.EINVALID, "url is required: the address of an article, such as %s", embedcard.ReaderURL(base.String(), "slug"))
 	}
 	req := &oembedRequest{rawURL: clipText(raw, 200)}
 	slug, err := slugFromURL(raw, base)
@@ -163,7 +163,7 @@ func parseOEmbedRequest(q url.Values, base *url.URL) (*oembedRequest, error) {
 		}
 		*p.dst = n
 	}
-	opts, err := embed.ParseOptions(q)
+	opts, err := embedcard.ParseOptions(q)
 	if err != nil {
 		return nil, err
 	}
@@ -197,21 +197,21 @@ func slugFromURL(raw string, base *url.URL) (string, error) {
 }
 
 // newOEmbed builds the response for the article. The width is maxwidth or
-// embed.DefaultWidth, whichever is smaller; the height is the card's exact
+// embedcard.DefaultWidth, whichever is smaller; the height is the card's exact
 // height at that width. If the card does not fit maxheight in its
 // layout, the compact layout is tried; if that does not fit either, the
 // answer is ENOTFOUND, as oEmbed has no status for "too small".
 func newOEmbed(s article.Summary, base, host string, req *oembedRequest) (*oembedResponse, error) {
 	opts := req.opts
-	width := embed.DefaultWidth
+	width := embedcard.DefaultWidth
 	if req.maxWidth > 0 && req.maxWidth < width {
 		width = req.maxWidth
 		opts.Width = width
 	}
-	height := embed.Height(width, opts.Layout)
+	height := embedcard.Height(width, opts.Layout)
 	if req.maxHeight > 0 && height > req.maxHeight {
-		opts.Layout = embed.LayoutCompact
-		height = embed.Height(width, opts.Layout)
+		opts.Layout = embedcard.LayoutCompact
+		height = embedcard.Height(width, opts.Layout)
 		if height > req.maxHeight {
 			return nil, article.Errorf(article.ENOTFOUND, "no card fits in a maxheight of %d pixels; the smallest is %d", req.maxHeight, height)
 		}
@@ -224,13 +224,13 @@ func newOEmbed(s article.Summary, base, host string, req *oembedRequest) (*oembe
 		ProviderName: host,
 		ProviderURL:  base + "/",
 		CacheAge:     oembedCacheAge,
-		HTML:         embed.Snippet(s, base, opts),
+		HTML:         embedcard.Snippet(s, base, opts),
 		Width:        width,
 		Height:       height,
 	}
 	if s.Image != nil && imageOrigin(s.Image.Src) != "" {
 		resp.ThumbnailURL = s.Image.Src
-		resp.ThumbnailWidth, resp.ThumbnailHeight = embed.ImageBox(width, opts.Layout)
+		resp.ThumbnailWidth, resp.ThumbnailHeight = embedcard.ImageBox(width, opts.Layout)
 	}
 	return resp, nil
 }

@@ -22,7 +22,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"folio/article"
-	"folio/embed"
+	"folio/embedcard"
 	"folio/importer"
 	"folio/internal/htmltest"
 	"folio/store"
@@ -88,8 +88,8 @@ func oembedFuzzEnv(tb testing.TB) (http.Handler, []string) {
 // that broke out of an attribute or an element would fail it.
 func FuzzOEmbedQuery(f *testing.F) {
 	h, slugs := oembedFuzzEnv(f)
-	reader := embed.ReaderURL(oembedFuzzBase, slugs[0])
-	card := embed.CardURL(oembedFuzzBase, slugs[0], embed.Options{})
+	reader := embedcard.ReaderURL(oembedFuzzBase, slugs[0])
+	card := embedcard.CardURL(oembedFuzzBase, slugs[0], embedcard.Options{})
 	for _, s := range []struct{ u, maxw, maxh, format, extra string }{
 		{reader, "", "", "", ""},
 		{reader, "480", "", "json", ""},
@@ -201,7 +201,7 @@ func FuzzOEmbedQuery(f *testing.F) {
 		if got.Version != "1.0" || got.Type != "rich" || got.Title == "" {
 			t.Fatalf("version=%q type=%q title=%q, want 1.0, rich and a title", got.Version, got.Type, got.Title)
 		}
-		if mw := fuzzAtoi(wantQ.Get("maxwidth")); mw > 0 && got.Width > mw || got.Width <= 0 || got.Width > embed.DefaultWidth {
+		if mw := fuzzAtoi(wantQ.Get("maxwidth")); mw > 0 && got.Width > mw || got.Width <= 0 || got.Width > embedcard.DefaultWidth {
 			t.Fatalf("width=%d for maxwidth=%q", got.Width, wantQ.Get("maxwidth"))
 		}
 		if mh := fuzzAtoi(wantQ.Get("maxheight")); mh > 0 && got.Height > mh || got.Height <= 0 {
@@ -234,7 +234,7 @@ func fuzzCheckSnippet(snippet string, slugs []string) error {
 		return fmt.Errorf("the html is not a blockquote and a script: %s", snippet)
 	}
 	bq, script := nodes[0], nodes[1]
-	if len(script.Attr) != 2 || htmltest.Attr(script, "src") != embed.LoaderURL(oembedFuzzBase) || !htmltest.Has(script, "async") || script.FirstChild != nil {
+	if len(script.Attr) != 2 || htmltest.Attr(script, "src") != embedcard.LoaderURL(oembedFuzzBase) || !htmltest.Has(script, "async") || script.FirstChild != nil {
 		return fmt.Errorf("the script is not the loader: %s", snippet)
 	}
 	var slug string
@@ -255,16 +255,16 @@ func fuzzCheckSnippet(snippet string, slugs []string) error {
 			if err != nil || !strings.HasPrefix(a.Val, oembedFuzzBase+"/embed/") {
 				return fmt.Errorf("data-src=%q", a.Val)
 			}
-			opts, err := embed.ParseOptions(u.Query())
-			if err != nil || embed.CardURL(oembedFuzzBase, strings.TrimPrefix(u.Path, "/folio/embed/"), opts) != a.Val {
+			opts, err := embedcard.ParseOptions(u.Query())
+			if err != nil || embedcard.CardURL(oembedFuzzBase, strings.TrimPrefix(u.Path, "/folio/embed/"), opts) != a.Val {
 				return fmt.Errorf("data-src=%q is not a card URL with valid options (%v)", a.Val, err)
 			}
 		case "data-layout":
-			if a.Val != embed.LayoutCompact {
+			if a.Val != embedcard.LayoutCompact {
 				return fmt.Errorf("data-layout=%q", a.Val)
 			}
 		case "data-width":
-			if n := fuzzAtoi(a.Val); n <= 0 || n > embed.DefaultWidth {
+			if n := fuzzAtoi(a.Val); n <= 0 || n > embedcard.DefaultWidth {
 				return fmt.Errorf("data-width=%q", a.Val)
 			}
 		case "lang", "dir":
@@ -288,7 +288,7 @@ func fuzzCheckSnippet(snippet string, slugs []string) error {
 			switch {
 			case c.Type == xhtml.TextNode:
 			case c.Type == xhtml.ElementNode && c.DataAtom == atom.A && len(c.Attr) == 1 && c.Attr[0].Key == "href" &&
-				c.Attr[0].Val == embed.ReaderURL(oembedFuzzBase, slug) && c.FirstChild != nil && c.FirstChild.Type == xhtml.TextNode && c.FirstChild.NextSibling == nil:
+				c.Attr[0].Val == embedcard.ReaderURL(oembedFuzzBase, slug) && c.FirstChild != nil && c.FirstChild.Type == xhtml.TextNode && c.FirstChild.NextSibling == nil:
 				links++
 			default:
 				return fmt.Errorf("a paragraph holds markup: %s", snippet)
@@ -349,18 +349,18 @@ func FuzzParseOEmbedRequest(f *testing.F) {
 			t.Fatalf("sizes %d×%d", req.maxWidth, req.maxHeight)
 		}
 		o := req.opts
-		if o.Theme != "" && o.Theme != embed.ThemeLight && o.Theme != embed.ThemeDark || o.Layout != "" && o.Layout != embed.LayoutCompact {
+		if o.Theme != "" && o.Theme != embedcard.ThemeLight && o.Theme != embedcard.ThemeDark || o.Layout != "" && o.Layout != embedcard.LayoutCompact {
 			t.Fatalf("options %+v", o)
 		}
 		if o.Accent != "" {
-			if c, err := embed.ParseAccent(o.Accent); err != nil || c != o.Accent {
+			if c, err := embedcard.ParseAccent(o.Accent); err != nil || c != o.Accent {
 				t.Fatalf("accent %q", o.Accent)
 			}
 		}
 		if len(req.rawURL) > 200+len("…") {
 			t.Fatalf("rawURL is %d bytes, want it clipped to 200", len(req.rawURL))
 		}
-		back, err := slugFromURL(embed.ReaderURL(oembedFuzzBase, req.slug), base)
+		back, err := slugFromURL(embedcard.ReaderURL(oembedFuzzBase, req.slug), base)
 		if err != nil || back != req.slug {
 			t.Fatalf("the reader URL of %q gives back %q, %v", req.slug, back, err)
 		}
@@ -425,17 +425,17 @@ func fuzzAtoi(s string) int {
 // passing means something.
 func TestFuzzCheckSnippet(t *testing.T) {
 	_, slugs := oembedFuzzEnv(t)
-	good := embed.Snippet(article.Summary{Slug: slugs[0], Title: "T", Excerpt: "E", Author: "A"}, oembedFuzzBase, embed.Options{Width: 320, Layout: embed.LayoutCompact, Accent: "#0a7cff"})
+	good := embedcard.Snippet(article.Summary{Slug: slugs[0], Title: "T", Excerpt: "E", Author: "A"}, oembedFuzzBase, embedcard.Options{Width: 320, Layout: embedcard.LayoutCompact, Accent: "#0a7cff"})
 	if err := fuzzCheckSnippet(good, slugs); err != nil {
 		t.Fatalf("the good snippet fails: %v\n%s", err, good)
 	}
-	reader := embed.ReaderURL(oembedFuzzBase, slugs[0])
+	reader := embedcard.ReaderURL(oembedFuzzBase, slugs[0])
 	for name, bad := range map[string]string{
 		"SecondScript":  good + `<script>alert(1)</script>`,
 		"Handler":       strings.Replace(good, `<blockquote class`, `<blockquote onmouseover="alert(1)" class`, 1),
 		"ElementInText": strings.Replace(good, `>T</a>`, `>T<img src=x onerror=alert(1)></a>`, 1),
 		"LinkElsewhere": strings.Replace(good, `<a href="`+reader+`"`, `<a href="javascript:alert(1)"`, 1),
-		"ForeignLoader": strings.Replace(good, embed.LoaderURL(oembedFuzzBase), "https://evil.example/embed.js", 1),
+		"ForeignLoader": strings.Replace(good, embedcard.LoaderURL(oembedFuzzBase), "https://evil.example/embed.js", 1),
 		"BadOption":     strings.Replace(good, "layout=compact", "layout=%22%3E%3Cscript%3E", 1),
 		"NoSuchSlug":    strings.ReplaceAll(good, "/"+slugs[0], "/no-such-slug"),
 		"CardQuery":     strings.Replace(good, `data-src="`+oembedFuzzBase+`/embed/`+slugs[0], `data-src="`+oembedFuzzBase+`/embed/`+slugs[0]+`?x=%22%3E`, 1),

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"folio/embed"
+	"folio/embedcard"
 	"folio/internal/htmltest"
 )
 
@@ -33,15 +33,15 @@ func TestOEmbed(t *testing.T) {
 		layout        string
 		dataWidth     bool
 	}{
-		{"Default", []string{"url", page}, embed.DefaultWidth, embed.HeightWide, "", false},
-		{"WideMaxWidth", []string{"url", page, "maxwidth", "1200"}, embed.DefaultWidth, embed.HeightWide, "", false},
-		{"Narrower", []string{"url", page, "maxwidth", "480"}, 480, embed.HeightWide, "", true},
-		{"Narrow", []string{"url", page, "maxwidth", "320"}, 320, embed.HeightCompact, "", true},
-		{"CardURL", []string{"url", "https://news.example/folio/embed/hello-world/"}, embed.DefaultWidth, embed.HeightWide, "", false},
-		{"HTTPScheme", []string{"url", "http://NEWS.example/folio/a/hello-world"}, embed.DefaultWidth, embed.HeightWide, "", false},
-		{"MaxHeightFits", []string{"url", page, "maxheight", "194"}, embed.DefaultWidth, embed.HeightWide, "", false},
-		{"MaxHeightCompact", []string{"url", page, "maxheight", "150"}, embed.DefaultWidth, embed.HeightCompact, embed.LayoutCompact, false},
-		{"CompactLayout", []string{"url", page, "layout", "compact", "theme", "dark"}, embed.DefaultWidth, embed.HeightCompact, embed.LayoutCompact, false},
+		{"Default", []string{"url", page}, embedcard.DefaultWidth, embedcard.HeightWide, "", false},
+		{"WideMaxWidth", []string{"url", page, "maxwidth", "1200"}, embedcard.DefaultWidth, embedcard.HeightWide, "", false},
+		{"Narrower", []string{"url", page, "maxwidth", "480"}, 480, embedcard.HeightWide, "", true},
+		{"Narrow", []string{"url", page, "maxwidth", "320"}, 320, embedcard.HeightCompact, "", true},
+		{"CardURL", []string{"url", "https://news.example/folio/embed/hello-world/"}, embedcard.DefaultWidth, embedcard.HeightWide, "", false},
+		{"HTTPScheme", []string{"url", "http://NEWS.example/folio/a/hello-world"}, embedcard.DefaultWidth, embedcard.HeightWide, "", false},
+		{"MaxHeightFits", []string{"url", page, "maxheight", "194"}, embedcard.DefaultWidth, embedcard.HeightWide, "", false},
+		{"MaxHeightCompact", []string{"url", page, "maxheight", "150"}, embedcard.DefaultWidth, embedcard.HeightCompact, embedcard.LayoutCompact, false},
+		{"CompactLayout", []string{"url", page, "layout", "compact", "theme", "dark"}, embedcard.DefaultWidth, embedcard.HeightCompact, embedcard.LayoutCompact, false},
 	}
 	for _, tt := range tests {
 		for _, format := range []string{"json", "xml", ""} {
@@ -73,17 +73,17 @@ func TestOEmbed(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				opts, _ := embed.ParseOptions(url.Values{"theme": {valueOf(tt.params, "theme")}})
+				opts, _ := embedcard.ParseOptions(url.Values{"theme": {valueOf(tt.params, "theme")}})
 				opts.Layout = tt.layout
 				if tt.dataWidth {
 					opts.Width = tt.width
 				}
-				tw, th := embed.ImageBox(tt.width, tt.layout)
+				tw, th := embedcard.ImageBox(tt.width, tt.layout)
 				want := oembedResponse{
 					XMLName: got.XMLName, Version: "1.0", Type: "rich", Title: a.Title, AuthorName: a.Author,
 					ProviderName: "news.example", ProviderURL: base + "/", CacheAge: 3600,
 					ThumbnailURL: a.Image.Src, ThumbnailWidth: tw, ThumbnailHeight: th,
-					HTML: embed.Snippet(a.Summary(), base, opts), Width: tt.width, Height: tt.height,
+					HTML: embedcard.Snippet(a.Summary(), base, opts), Width: tt.width, Height: tt.height,
 				}
 				if got != want {
 					t.Fatalf("response=\n%+v\nwant\n%+v", got, want)

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"folio/article"
-	"folio/embed"
+	"folio/embedcard"
 	"folio/sanitize"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -687,12 +687,12 @@ func (p *preview) publishedLinks() app.UI {
 		return nil
 	}
 	origin := app.Window().Get("location").Get("origin").String()
-	snippet := embed.Snippet(a.Summary(), origin, embed.Options{})
+	snippet := embedcard.Snippet(a.Summary(), origin, embedcard.Options{})
 	return app.Div().Class("pv-links").Body(
 		app.P().Body(
 			app.A().ID("pv-reader-link").Href(safeURL("/a/"+a.Slug)).Text("Open the reader page"),
 			app.Text(" · "),
-			app.A().ID("pv-embed-link").Href(safeURL(embed.CardURL(origin, a.Slug, embed.Options{}))).Target("_blank").Rel("noopener").Text("Open the embed card"),
+			app.A().ID("pv-embed-link").Href(safeURL(embedcard.CardURL(origin, a.Slug, embedcard.Options{}))).Target("_blank").Rel("noopener").Text("Open the embed card"),
 		),
 		app.Label().For("pv-embed-code").Text("Embed code"),
 		app.Textarea().ID("pv-embed-code").Class("pv-code").ReadOnly(true).Rows(5).Text(snippet),

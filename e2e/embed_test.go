@@ -20,7 +20,7 @@ import (
 	"github.com/mmcdole/gofeed"
 	xhtml "golang.org/x/net/html"
 
-	"folio/embed"
+	"folio/embedcard"
 )
 
 // embedFixture is a Folio server with two articles and a partner site on
@@ -151,7 +151,7 @@ func TestEmbedCards(t *testing.T) {
 					t.Fatal(err)
 				}
 				frames := waitSettled(t, ctx, 2)
-				want := float64(embed.Height(width, ""))
+				want := float64(embedcard.Height(width, ""))
 				for i, fr := range frames {
 					a := []map[string]any{f.first, f.second}[i]
 					if !strings.HasPrefix(fr.Src, f.srv.URL+"/embed/"+a["slug"].(string)+"?theme="+theme+"#secret=") {
@@ -160,12 +160,12 @@ func TestEmbedCards(t *testing.T) {
 					if fr.Title != a["title"] {
 						t.Fatalf("iframe title=%q, want %q", fr.Title, a["title"])
 					}
-					if fr.Width != float64(min(width, embed.DefaultWidth)) {
-						t.Fatalf("iframe width=%v, want %d", fr.Width, min(width, embed.DefaultWidth))
+					if fr.Width != float64(min(width, embedcard.DefaultWidth)) {
+						t.Fatalf("iframe width=%v, want %d", fr.Width, min(width, embedcard.DefaultWidth))
 					}
 					// oEmbed's height is the real rendered height.
 					if math.Abs(fr.Height-want) > 2 {
-						t.Fatalf("iframe %d height=%.1f, oEmbed/embed.Height says %v", i, fr.Height, want)
+						t.Fatalf("iframe %d height=%.1f, oEmbed/embedcard.Height says %v", i, fr.Height, want)
 					}
 					got, err := frameEval[string](ctx, strings.SplitN(fr.Src, "#", 2)[0],
 						`document.documentElement.dataset.theme + " " + getComputedStyle(document.querySelector(".card")).colorScheme`)

@@ -29,7 +29,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"folio/article"
-	"folio/embed"
+	"folio/embedcard"
 	"folio/internal/htmltest"
 )
 
@@ -1835,7 +1835,7 @@ func TestXSSCheckers(t *testing.T) {
 	})
 	t.Run("snippet", func(t *testing.T) {
 		a := &xssArticle{Slug: "s", Title: `T "q"`, Excerpt: "E <x>"}
-		good := embed.Snippet(article.Summary{Slug: a.Slug, Title: a.Title, Excerpt: a.Excerpt}, "http://h", embed.Options{})
+		good := embedcard.Snippet(article.Summary{Slug: a.Slug, Title: a.Title, Excerpt: a.Excerpt}, "http://h", embedcard.Options{})
 		if got := xssCheckSnippet(good, a, "http://h"); len(got) > 0 {
 			t.Fatalf("a clean snippet: %q\n%s", got, good)
 		}

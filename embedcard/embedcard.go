@@ -1,10 +1,10 @@
-// Package embed builds what a partner site pastes to show a Folio article
+// Package embedcard builds what a partner site pastes to show a Folio article
 // card: the snippet (a readable blockquote fallback and the loader script),
 // the card page's URL and options, and the card's height at a given width.
 // The server uses it for the oEmbed html and the reader app uses it for its
 // "Embed" dialog, so it depends on the standard library and article only
 // and compiles for js/wasm.
-package embed
+package embedcard
 
 import (
 	"html"

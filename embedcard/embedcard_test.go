@@ -1,4 +1,4 @@
-package embed
+package embedcard
 
 import (
 	"net/url"
