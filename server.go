@@ -6,7 +6,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -20,12 +19,12 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"folio/article"
 	"folio/importer"
+	"folio/internal/server"
 	"folio/store"
 )
 
@@ -73,18 +72,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 }
 
-// config is what `folio serve` is told by flags and environment.
+// config is what `folio serve` is told by flags and environment: the HTTP
+// layer's part, and what the process itself needs.
 type config struct {
-	Addr           string
-	DB             string
-	Token          string
-	BaseURL        string
-	FrameAncestors string
-	MaxBody        int64
-	RateLimit      float64 // requests a minute per client on writes and /api/sanitize; 0 turns it off
-	Samples        bool
-	ExtractAllow   hostList // private hosts POST /api/extract may fetch (extract.go)
-	Pprof          string   // loopback address for net/http/pprof; "" (the default) serves none
+	server.Config
+	Addr    string
+	DB      string
+	Samples bool
+	Pprof   string // loopback address for net/http/pprof; "" (the default) serves none
 }
 
 // envFlag sets a flag's default from its FOLIO_* environment variable.
@@ -150,7 +145,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		}
 		cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	}
-	if err := checkFrameAncestors(cfg.FrameAncestors); err != nil {
+	if err := server.CheckFrameAncestors(cfg.FrameAncestors); err != nil {
 		return nil, fmt.Errorf("-frame-ancestors: %v", err)
 	}
 	if cfg.MaxBody <= 0 {
@@ -174,12 +169,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return err
 	}
-	// One log line per request: buffered, so a request costs a copy into
-	// memory rather than a write to stderr. The buffer is written out every
-	// logFlushEvery, at once for warnings and errors, and at shutdown.
-	logs := newLogWriter(stderr, logFlushEvery)
-	defer logs.Close()
-	logger := slog.New(&flushingHandler{slog.NewTextHandler(logs, nil), logs})
+	// One log line per request, buffered (server.NewLogger).
+	logger, closeLog := server.NewLogger(stderr)
+	defer closeLog()
 
 	st, err := store.Open(cfg.DB)
 	if err != nil {
@@ -207,7 +199,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if cfg.Token == "" {
 		logger.Warn("no API token: writes are refused; set -token or FOLIO_TOKEN to allow them")
 	}
-	h, err := newServer(cfg, st, logger, time.Now)
+	h, err := server.New(&cfg.Config, st, logger, time.Now)
 	if err != nil {
 		ln.Close()
 		return err
@@ -282,93 +274,6 @@ func servePprof(addr string, logger *slog.Logger) (bound string, stop func(), er
 	go srv.Serve(ln)
 	logger.Info("profiler listening", "addr", "http://"+ln.Addr().String()+"/debug/pprof/")
 	return ln.Addr().String(), func() { srv.Close() }, nil
-}
-
-// logFlushEvery is how often the buffered log is written out.
-const logFlushEvery = 100 * time.Millisecond
-
-// logWriter buffers log lines and writes them out every interval, when the
-// buffer fills, on Flush and on Close. It is safe for concurrent use.
-type logWriter struct {
-	mu     sync.Mutex
-	buf    *bufio.Writer
-	closed bool // after Close every line is written out at once
-	stop   chan struct{}
-	done   chan struct{}
-}
-
-func newLogWriter(w io.Writer, every time.Duration) *logWriter {
-	l := &logWriter{buf: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(l.done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				l.Flush()
-			case <-l.stop:
-				return
-			}
-		}
-	}()
-	return l
-}
-
-// Write adds p to the buffer.
-func (l *logWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n, err := l.buf.Write(p)
-	if err == nil && l.closed {
-		err = l.buf.Flush()
-	}
-	return n, err
-}
-
-// Flush writes out what the buffer holds.
-func (l *logWriter) Flush() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Flush()
-}
-
-// Close stops the timer and writes out what is left. Lines logged after
-// Close are written out at once.
-func (l *logWriter) Close() error {
-	select {
-	case <-l.stop:
-	default:
-		close(l.stop)
-		<-l.done
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.closed = true
-	return l.buf.Flush()
-}
-
-// flushingHandler writes the log out after every warning or error, so
-// that they are never held back, nor lost if the process is killed.
-type flushingHandler struct {
-	slog.Handler
-	logs *logWriter
-}
-
-func (h *flushingHandler) Handle(ctx context.Context, r slog.Record) error {
-	err := h.Handler.Handle(ctx, r)
-	if r.Level >= slog.LevelWarn {
-		h.logs.Flush()
-	}
-	return err
-}
-
-func (h *flushingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &flushingHandler{h.Handler.WithAttrs(attrs), h.logs}
-}
-
-func (h *flushingHandler) WithGroup(name string) slog.Handler {
-	return &flushingHandler{h.Handler.WithGroup(name), h.logs}
 }
 
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

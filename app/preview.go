@@ -8,6 +8,7 @@ import (
 
 	"folio/article"
 	"folio/embedcard"
+	"folio/internal/wire"
 	"folio/sanitize"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -383,7 +384,7 @@ func (p *preview) importPage(ctx app.Context, e app.Event) {
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		var page extractedPage
+		var page wire.Extracted
 		err := sendJSON(c, "POST", "/api/extract", "", map[string]string{"url": u}, &page)
 		p.dispatch(ctx, func(ctx app.Context) {
 			p.extracting = false

@@ -11,6 +11,7 @@ import (
 
 	"folio/article"
 	"folio/draft"
+	"folio/internal/wire"
 	"folio/sanitize"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -212,10 +213,16 @@ func TestDecodeDrafts(t *testing.T) {
 		t.Fatalf("mergeDrafts without a current draft=%+v", got)
 	}
 
-	d := draftFromPage(extractedPage{Title: "T", URL: "https://x.example/p", HTML: "<p>b</p>", Tags: []string{"a", "b"}, Published: "2024-03-01T10:00:00Z"})
+	pub, upd := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC), time.Date(2024, 3, 2, 8, 0, 0, 0, time.UTC)
+	d := draftFromPage(wire.Extracted{Title: "T", URL: "https://x.example/p", HTML: "<p>b</p>", Tags: []string{"a", "b"}, Published: &pub, Updated: &upd, Dir: "rtl"})
 	res := runPipeline(d, pvNow)
-	if d.Format != formatHTML || d.Meta.Tags != "a, b" || res.Article == nil || !res.Article.Published.Equal(time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)) {
+	if d.Format != formatHTML || d.Meta.Tags != "a, b" || res.Article == nil || !res.Article.Published.Equal(pub) {
 		t.Fatalf("draftFromPage=%+v, pipeline %q", d, res.Err)
+	}
+	// Every field /api/extract answers reaches the article (dir and
+	// updated were once dropped by a second copy of the type).
+	if res.Article.Dir != "rtl" || !res.Article.Updated.Equal(upd) {
+		t.Fatalf("dir=%q updated=%v, want rtl and %v", res.Article.Dir, res.Article.Updated, upd)
 	}
 	if got := draftTitle(&previewDraft{Title: "Cached"}, nil); got != "Cached" {
 		t.Errorf("draftTitle=%q, want the cached title", got)

@@ -15,6 +15,7 @@ const (
 	EUNAUTH      = "unauthorized" // 401
 	EFORBIDDEN   = "forbidden"    // 403
 	ETOOMANY     = "too_many"     // 429
+	EUNAVAILABLE = "unavailable"  // 503: a backing service (the database) is down; try again
 	EINTERNAL    = "internal"     // 500
 )
 

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -137,7 +137,7 @@ func newCardServer(cfg embedConfig, watch *storeWatch) *cardServer {
 	if fa == "" {
 		fa = "*"
 	}
-	if err := checkFrameAncestors(fa); err != nil {
+	if err := CheckFrameAncestors(fa); err != nil {
 		cfg.Logger.Error("embed: refusing every frame ancestor", "err", err)
 		fa = "'none'"
 	}
@@ -152,9 +152,9 @@ func newCardServer(cfg embedConfig, watch *storeWatch) *cardServer {
 // optional scheme, wildcard subdomain, port and path.
 var sourceRE = regexp.MustCompile(`^(?i:'self'|'none'|\*|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*://)?(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:([0-9]+|\*))?(/[a-z0-9._~!$&()*+=:@%/-]*)?)$`)
 
-// checkFrameAncestors reports whether s is a CSP frame-ancestors source
+// CheckFrameAncestors reports whether s is a CSP frame-ancestors source
 // list that can be put in a header as it is.
-func checkFrameAncestors(s string) error {
+func CheckFrameAncestors(s string) error {
 	fields := strings.Fields(s)
 	if len(fields) == 0 {
 		return errors.New("embed: frame-ancestors is empty")

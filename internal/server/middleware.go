@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bufio"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"folio/article"
+	"folio/internal/wire"
 )
 
 // statusWriter records the status and size of a response for the log.
@@ -92,7 +93,7 @@ func withRecover(logger *slog.Logger, next http.Handler) http.Handler {
 					panic(v)
 				}
 				logger.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				writeJSON(w, http.StatusInternalServerError, errorBody{"Internal error."})
+				writeJSON(w, http.StatusInternalServerError, wire.Error{Error: "Internal error."})
 			}
 		}()
 		next.ServeHTTP(w, r)

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"net/http"
@@ -13,7 +13,7 @@ import (
 // content) as soon as a write through the API changes the article.
 func TestWriteChangesEveryETag(t *testing.T) {
 	const base = "http://folio.test"
-	h, st := newTestHandler(t, &config{DB: ":memory:", Token: "tok", MaxBody: 1 << 20, BaseURL: base, FrameAncestors: "*"})
+	h, st := newTestHandler(t, &Config{Token: "tok", MaxBody: 1 << 20, BaseURL: base, FrameAncestors: "*"})
 	defer st.Close()
 	auth := map[string]string{"Content-Type": "application/json", "Authorization": "Bearer tok"}
 	if rec := serve(h, "POST", "/api/articles", `{"title":"First title","html":"<p>First body.</p>"}`, auth); rec.Code != http.StatusCreated {

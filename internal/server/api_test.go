@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"io"
@@ -13,15 +13,16 @@ import (
 	"folio/store"
 )
 
-// newTestHandler builds the server's handler over a store at cfg.DB.
-func newTestHandler(t *testing.T, cfg *config) (http.Handler, article.Store) {
+// newTestHandler builds the server's handler over a private in-memory
+// store.
+func newTestHandler(t *testing.T, cfg *Config) (http.Handler, article.Store) {
 	t.Helper()
-	st, err := store.Open(cfg.DB)
+	st, err := store.Open(":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }
-	h, err := newServer(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
+	h, err := New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func serve(h http.Handler, method, path, body string, headers map[string]string)
 }
 
 func TestAPIHandlers(t *testing.T) {
-	h, st := newTestHandler(t, &config{DB: ":memory:", Token: "tok", MaxBody: 1 << 20, BaseURL: "http://example.test"})
+	h, st := newTestHandler(t, &Config{Token: "tok", MaxBody: 1 << 20, BaseURL: "http://example.test"})
 	defer st.Close()
 	auth := map[string]string{"Content-Type": "application/json", "Authorization": "Bearer tok"}
 
@@ -80,7 +81,7 @@ func TestRecoverGivesJSON500(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	h, st := newTestHandler(t, &config{DB: ":memory:", Token: "tok", MaxBody: 1 << 20, BaseURL: "http://example.test", RateLimit: 6})
+	h, st := newTestHandler(t, &Config{Token: "tok", MaxBody: 1 << 20, BaseURL: "http://example.test", RateLimit: 6})
 	defer st.Close()
 	body := `{"html":"<p>hi</p>"}`
 	ct := map[string]string{"Content-Type": "application/json"}
@@ -109,7 +110,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestReadCaching(t *testing.T) {
-	h, st := newTestHandler(t, &config{DB: ":memory:", Token: "tok", MaxBody: 1 << 20, BaseURL: "http://example.test"})
+	h, st := newTestHandler(t, &Config{Token: "tok", MaxBody: 1 << 20, BaseURL: "http://example.test"})
 	defer st.Close()
 	auth := map[string]string{"Content-Type": "application/json", "Authorization": "Bearer tok"}
 	if rec := serve(h, "POST", "/api/articles", `{"title":"Cached","html":"<p>one</p>"}`, auth); rec.Code != 201 {
@@ -135,5 +136,14 @@ func TestReadCaching(t *testing.T) {
 		if rec.Code != 200 || rec.Header().Get("ETag") == etag {
 			t.Fatalf("%s after a write: %d, ETag %q unchanged", path, rec.Code, etag)
 		}
+	}
+}
+
+func TestWritesDisabledWithoutToken(t *testing.T) {
+	h, st := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test"})
+	defer st.Close()
+	rec := serve(h, "POST", "/api/articles", `{"title":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": "Bearer anything"})
+	if rec.Code != 403 || !strings.Contains(rec.Body.String(), "-token") {
+		t.Fatalf("status=%d body=%s, want 403 saying how to configure a token", rec.Code, rec.Body)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -580,7 +580,7 @@ func BenchmarkEmbedCard(b *testing.B) {
 	if _, err := importer.LoadSamples(b.Context(), st, time.Now); err != nil {
 		b.Fatal(err)
 	}
-	h, err := newServer(&config{MaxBody: 1 << 20, BaseURL: "http://bench.test", FrameAncestors: "*"}, st, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	h, err := New(&Config{MaxBody: 1 << 20, BaseURL: "http://bench.test", FrameAncestors: "*"}, st, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"folio/article"
 	"folio/embedcard"
+	"folio/internal/wire"
 )
 
 // oembedCacheAge is the cache_age of oEmbed responses, in seconds.
@@ -66,7 +67,7 @@ func newOEmbedHandler(st article.Store, watch *storeWatch, base *url.URL, logger
 			w.Header().Set("Access-Control-Allow-Origin", "*")
 			var nie notImplementedError
 			if errors.As(err, &nie) {
-				writeJSON(w, http.StatusNotImplemented, errorBody{string(nie)})
+				writeJSON(w, http.StatusNotImplemented, wire.Error{Error: string(nie)})
 				return
 			}
 			writeError(w, r, logger, err)

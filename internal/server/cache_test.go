@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -152,50 +152,6 @@ func TestLogWriterTimer(t *testing.T) {
 	io.WriteString(logs, "line\n")
 	for out.String() == "" { // the timer writes it out; the test's timeout bounds the wait
 		time.Sleep(time.Millisecond)
-	}
-}
-
-func TestPprofFlag(t *testing.T) {
-	for _, tc := range []struct {
-		arg, want string
-	}{
-		{"", ""},
-		{"127.0.0.1:6060", "127.0.0.1:6060"},
-		{"localhost:0", "127.0.0.1:0"},
-		{"[::1]:6060", "[::1]:6060"},
-		{"0.0.0.0:6060", "error"},
-		{":6060", "error"},
-		{"192.0.2.1:6060", "error"},
-		{"example.com:6060", "error"},
-		{"127.0.0.1", "error"},
-	} {
-		t.Run(tc.arg, func(t *testing.T) {
-			cfg, err := parseServeFlags([]string{"-pprof", tc.arg}, func(string) string { return "" }, io.Discard)
-			got := "error"
-			if err == nil {
-				got = cfg.Pprof
-			}
-			if got != tc.want {
-				t.Fatalf("-pprof %q: Pprof=%q (err %v), want %q", tc.arg, got, err, tc.want)
-			}
-		})
-	}
-	if cfg, err := parseServeFlags(nil, func(string) string { return "" }, io.Discard); err != nil || cfg.Pprof != "" {
-		t.Fatalf("default Pprof=%q, %v; want off", cfg.Pprof, err)
-	}
-
-	addr, stop, err := servePprof("127.0.0.1:0", slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	res, err := http.Get("http://" + addr + "/debug/pprof/cmdline")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET /debug/pprof/cmdline: status=%d, want 200", res.StatusCode)
 	}
 }
 

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -13,45 +13,18 @@ import (
 	"unicode/utf8"
 
 	"folio/article"
+	"folio/internal/wire"
 )
 
-// errorBody is the JSON of every error response.
-type errorBody struct {
-	Error string `json:"error"`
-}
-
-// statusOf maps an application error code to its HTTP status. It is the
-// only place that does.
-func statusOf(code string) int {
-	switch code {
-	case article.EINVALID:
-		return http.StatusBadRequest
-	case article.EUNAUTH:
-		return http.StatusUnauthorized
-	case article.EFORBIDDEN:
-		return http.StatusForbidden
-	case article.ENOTFOUND:
-		return http.StatusNotFound
-	case article.ECONFLICT:
-		return http.StatusConflict
-	case article.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case article.EUNSUPPORTED:
-		return http.StatusUnsupportedMediaType
-	case article.ETOOMANY:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
-
-// writeError answers with the error's status and {"error": message}.
+// writeError answers with the error's status (wire.Status, the one
+// mapping of codes to statuses) and {"error": message}.
 // Internal errors are logged and shown to the user as "Internal error.".
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	code := article.Code(err)
 	if code == article.EINTERNAL {
 		logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	writeJSON(w, statusOf(code), errorBody{article.Message(err)})
+	writeJSON(w, wire.Status(code), wire.Error{Error: article.Message(err)})
 }
 
 // writeJSON writes v as JSON with the status.

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"io"
@@ -31,7 +31,7 @@ func BenchmarkReadPaths(b *testing.B) {
 	logs := newLogWriter(io.Discard, logFlushEvery)
 	defer logs.Close()
 	logger := slog.New(&flushingHandler{slog.NewTextHandler(logs, nil), logs})
-	h, err := newServer(&config{MaxBody: 1 << 20, BaseURL: base, FrameAncestors: "*"}, st, logger, time.Now)
+	h, err := New(&Config{MaxBody: 1 << 20, BaseURL: base, FrameAncestors: "*"}, st, logger, time.Now)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -21,6 +21,7 @@ import (
 
 	"folio/app"
 	"folio/article"
+	"folio/internal/wire"
 	"folio/web"
 
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -358,7 +359,7 @@ func (p *pages) servePage(w http.ResponseWriter, r *http.Request) {
 		return p.render(r, sv), nil
 	})
 	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, errorBody{"Internal error."})
+		writeJSON(w, http.StatusInternalServerError, wire.Error{Error: "Internal error."})
 		return
 	}
 	p.serveCached(w, r, v.(cachedPage))

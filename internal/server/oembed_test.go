@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 
 	"folio/embedcard"
 	"folio/internal/htmltest"
+	"folio/internal/wire"
 )
 
 func oembedQuery(params ...string) string {
@@ -173,7 +174,7 @@ func TestOEmbedErrors(t *testing.T) {
 			if rec.Code != tt.status {
 				t.Fatalf("status=%d, want %d: %s", rec.Code, tt.status, rec.Body)
 			}
-			var body errorBody
+			var body wire.Error
 			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"log/slog"
@@ -9,9 +9,19 @@ import (
 	"folio/article"
 )
 
-// newServer builds the whole HTTP surface: the API, the embeds and the
+// Config is what the HTTP layer is told by the command line.
+type Config struct {
+	BaseURL        string   // public base URL for absolute links, without a trailing slash
+	Token          string   // API token for writes; "" refuses every write
+	FrameAncestors string   // CSP frame-ancestors source list for the embeds
+	MaxBody        int64    // largest request body in bytes
+	RateLimit      float64  // limited requests a minute per client; 0 turns the limit off
+	ExtractAllow   HostList // private hosts POST /api/extract may fetch
+}
+
+// New builds the whole HTTP surface: the API, the embeds and the
 // reader app, wrapped in the middleware every response goes through.
-func newServer(cfg *config, st article.Store, logger *slog.Logger, now func() time.Time) (http.Handler, error) {
+func New(cfg *Config, st article.Store, logger *slog.Logger, now func() time.Time) (http.Handler, error) {
 	base, err := url.Parse(cfg.BaseURL)
 	if err != nil {
 		return nil, err
@@ -29,7 +39,7 @@ func newServer(cfg *config, st article.Store, logger *slog.Logger, now func() ti
 }
 
 // addRoutes maps the entire HTTP surface on one screen.
-func addRoutes(mux *http.ServeMux, cfg *config, st article.Store, logger *slog.Logger, now func() time.Time, pages http.Handler, watch *storeWatch) {
+func addRoutes(mux *http.ServeMux, cfg *Config, st article.Store, logger *slog.Logger, now func() time.Time, pages http.Handler, watch *storeWatch) {
 	// Writes and the sanitiser share one budget per client address; the
 	// token is checked first so a wrong token cannot drain a client's budget.
 	var lim *clientLimiter

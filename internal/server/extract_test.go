@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -86,7 +86,7 @@ func TestExtractAllowedHost(t *testing.T) {
 			http.NotFound(w, r)
 		}
 	}))
-	h, st := newTestHandler(t, &config{DB: ":memory:", MaxBody: 1 << 20, BaseURL: "http://example.test", ExtractAllow: hostList{site.host()}})
+	h, st := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test", ExtractAllow: HostList{site.host()}})
 	defer st.Close()
 
 	code, out := postExtract(t, h, site.URL+"/moved")
@@ -126,7 +126,7 @@ func TestExtractRefusesPrivateAddresses(t *testing.T) {
 		io.WriteString(w, articlePage("Internal"))
 	}))
 	_, port, _ := net.SplitHostPort(site.host())
-	h, st := newTestHandler(t, &config{DB: ":memory:", MaxBody: 1 << 20, BaseURL: "http://example.test"})
+	h, st := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test"})
 	defer st.Close()
 	for _, tc := range []struct {
 		url    string
@@ -204,7 +204,7 @@ func TestExtractRedirects(t *testing.T) {
 			http.NotFound(w, r)
 		}
 	}))
-	h, st := newTestHandler(t, &config{DB: ":memory:", MaxBody: 1 << 20, BaseURL: "http://example.test", ExtractAllow: hostList{site.host()}})
+	h, st := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test", ExtractAllow: HostList{site.host()}})
 	defer st.Close()
 	for _, tc := range []struct {
 		path   string
@@ -264,7 +264,7 @@ func TestExtractRefusesBadResponses(t *testing.T) {
 			http.NotFound(w, r)
 		}
 	}))
-	h, st := newTestHandler(t, &config{DB: ":memory:", MaxBody: 1 << 20, BaseURL: "http://example.test", ExtractAllow: hostList{site.host()}})
+	h, st := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test", ExtractAllow: HostList{site.host()}})
 	defer st.Close()
 	for _, tc := range []struct {
 		path   string
@@ -297,7 +297,7 @@ func TestExtractTimeout(t *testing.T) {
 		}
 	}))
 	defer close(release)
-	e := newExtractor(hostList{site.host()}, nil)
+	e := newExtractor(HostList{site.host()}, nil)
 	e.timeout = 50 * time.Millisecond
 	code, out := postExtract(t, e.handler(1<<20), site.URL+"/slow")
 	if msg, _ := out["error"].(string); code != http.StatusGatewayTimeout || !strings.Contains(msg, "did not load within") {
@@ -391,7 +391,7 @@ func TestGuardControl(t *testing.T) {
 }
 
 func TestHostList(t *testing.T) {
-	var l hostList
+	var l HostList
 	if err := l.Set(" Wiki.Intranet , 10.1.2.3:8080,[::1]:9000,, [fd00::5] "); err != nil {
 		t.Fatal(err)
 	}
@@ -418,33 +418,15 @@ func TestHostList(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"http://wiki", "wiki/path", "wiki:http", "wiki:0", "wiki:70000", "user@wiki", "a b", "fd00::5:x:y:80:"} {
-		var l hostList
+		var l HostList
 		if err := l.Set(bad); err == nil {
 			t.Errorf("Set(%q) accepted %v, want an error", bad, l)
 		}
 	}
 }
 
-func TestExtractFlag(t *testing.T) {
-	env := map[string]string{"FOLIO_EXTRACT_ALLOW": "wiki.intranet,10.0.0.5:8080"}
-	cfg, err := parseServeFlags(nil, func(k string) string { return env[k] }, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := cfg.ExtractAllow.String(); got != "wiki.intranet,10.0.0.5:8080" {
-		t.Fatalf("ExtractAllow=%q from the environment", got)
-	}
-	cfg, err = parseServeFlags([]string{"-extract-allow", "docs.intranet"}, func(k string) string { return env[k] }, io.Discard)
-	if err != nil || cfg.ExtractAllow.String() != "docs.intranet" {
-		t.Fatalf("ExtractAllow=%q, %v; want the flag to win over the environment", cfg.ExtractAllow.String(), err)
-	}
-	if _, err := parseServeFlags([]string{"-extract-allow", "http://wiki"}, func(string) string { return "" }, io.Discard); err == nil {
-		t.Fatal("a URL was accepted as -extract-allow")
-	}
-}
-
 func TestExtractRateLimitAndMethod(t *testing.T) {
-	h, st := newTestHandler(t, &config{DB: ":memory:", MaxBody: 1 << 20, BaseURL: "http://example.test", RateLimit: 6})
+	h, st := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test", RateLimit: 6})
 	defer st.Close()
 	if code, _ := postExtract(t, h, "http://10.0.0.1/"); code != http.StatusUnprocessableEntity {
 		t.Fatalf("first request: %d, want 422", code)
@@ -453,7 +435,7 @@ func TestExtractRateLimitAndMethod(t *testing.T) {
 	if msg, _ := out["error"].(string); code != http.StatusTooManyRequests || !strings.Contains(msg, "too many requests") {
 		t.Fatalf("second request: %d %q, want 429", code, msg)
 	}
-	h, st2 := newTestHandler(t, &config{DB: ":memory:", MaxBody: 1 << 20, BaseURL: "http://example.test"})
+	h, st2 := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test"})
 	defer st2.Close()
 	rec := serve(h, "GET", "/api/extract?url="+url.QueryEscape("http://example.com/"), "", nil)
 	if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "no such API endpoint: GET /api/extract") {

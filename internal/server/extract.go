@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -21,6 +21,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"folio/importer"
+	"folio/internal/wire"
 )
 
 // POST /api/extract fetches a web page on the server and extracts its
@@ -51,13 +52,13 @@ const (
 	extractUserAgent    = "Folio/1 (article import for the preview)"
 )
 
-// hostList is the value of -extract-allow: host names or host:port pairs,
+// HostList is the value of -extract-allow: host names or host:port pairs,
 // lower-cased, IPv6 literals without brackets when alone and bracketed
 // with a port. It is a flag.Value, so a bad entry is a flag error.
-type hostList []string
+type HostList []string
 
 // String implements flag.Value.
-func (l *hostList) String() string {
+func (l *HostList) String() string {
 	if l == nil {
 		return ""
 	}
@@ -65,7 +66,7 @@ func (l *hostList) String() string {
 }
 
 // Set implements flag.Value: it adds the comma-separated entries of s.
-func (l *hostList) Set(s string) error {
+func (l *HostList) Set(s string) error {
 	for _, e := range strings.Split(s, ",") {
 		e = strings.ToLower(strings.TrimSpace(e))
 		if e == "" {
@@ -107,7 +108,7 @@ func normalizeAllowed(e string) (string, error) {
 
 // allows reports whether the operator allowed the host:port address (as
 // in a URL, before resolution).
-func (l hostList) allows(hostport string) bool {
+func (l HostList) allows(hostport string) bool {
 	host, port, err := net.SplitHostPort(hostport)
 	if err != nil {
 		return false
@@ -252,7 +253,7 @@ func extractErrorf(status int, cause error, format string, args ...any) *extract
 
 // extractor fetches pages for /api/extract.
 type extractor struct {
-	allow    hostList
+	allow    HostList
 	client   *http.Client
 	logger   *slog.Logger
 	timeout  time.Duration
@@ -264,7 +265,7 @@ type extractor struct {
 
 // newExtractor returns an extractor that may also fetch from the allowed
 // hosts.
-func newExtractor(allow hostList, logger *slog.Logger) *extractor {
+func newExtractor(allow HostList, logger *slog.Logger) *extractor {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -382,27 +383,8 @@ func (e *extractor) checkRedirect(req *http.Request, via []*http.Request) error 
 	return e.checkURL(req.Context(), req.URL)
 }
 
-// extracted is the answer of /api/extract: the page's article as raw,
-// untrusted HTML, and its metadata as untrusted text. The preview puts them
-// in its editor; publishing sanitises them like any other input.
-type extracted struct {
-	URL       string     `json:"url"` // after redirects
-	Title     string     `json:"title"`
-	Author    string     `json:"author,omitempty"`
-	Site      string     `json:"site,omitempty"`
-	Image     string     `json:"image,omitempty"`
-	ImageAlt  string     `json:"image_alt,omitempty"`
-	Excerpt   string     `json:"excerpt,omitempty"`
-	Lang      string     `json:"lang,omitempty"`
-	Dir       string     `json:"dir,omitempty"`
-	Published *time.Time `json:"published,omitempty"`
-	Updated   *time.Time `json:"updated,omitempty"`
-	Tags      []string   `json:"tags"`
-	HTML      string     `json:"html"`
-}
-
 // extract fetches the page at raw and extracts its article.
-func (e *extractor) extract(ctx context.Context, raw string) (*extracted, error) {
+func (e *extractor) extract(ctx context.Context, raw string) (*wire.Extracted, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil, extractErrorf(http.StatusBadRequest, nil, "give the page's address as {\"url\": \"https://…\"}")
@@ -427,7 +409,7 @@ func (e *extractor) extract(ctx context.Context, raw string) (*extracted, error)
 	if err != nil {
 		return nil, extractErrorf(http.StatusUnprocessableEntity, err, "no article could be extracted from the page: %s", strings.TrimPrefix(err.Error(), "html: "))
 	}
-	out := &extracted{
+	out := &wire.Extracted{
 		URL: final, Title: d.Title, Author: d.Author, Site: d.Site, Excerpt: d.Excerpt,
 		Lang: d.Lang, Dir: d.Dir, Tags: d.Tags, HTML: d.Body,
 	}
@@ -537,16 +519,13 @@ func isTimeout(err error) bool {
 // {"error": …} with 400 (a bad request), 422 (a refused address, too many
 // redirects, not HTML, too large, no article), 502 (the site failed) or
 // 504 (too slow).
-func handleExtract(allow hostList, logger *slog.Logger, limit int64) http.Handler {
+func handleExtract(allow HostList, logger *slog.Logger, limit int64) http.Handler {
 	return newExtractor(allow, logger).handler(limit)
 }
 
 func (e *extractor) handler(limit int64) http.Handler {
-	type request struct {
-		URL string `json:"url"`
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var in request
+		var in wire.ExtractRequest
 		if err := decodeJSON(w, r, min(limit, 64<<10), &in); err != nil {
 			writeError(w, r, e.logger, err)
 			return
@@ -558,7 +537,7 @@ func (e *extractor) handler(limit int64) http.Handler {
 				ee = extractErrorf(http.StatusBadGateway, err, "the page could not be fetched")
 			}
 			e.logger.Info("extract refused", "url", in.URL, "status", ee.status, "reason", ee.msg, "err", ee.err)
-			writeJSON(w, ee.status, errorBody{ee.msg})
+			writeJSON(w, ee.status, wire.Error{Error: ee.msg})
 			return
 		}
 		writeJSON(w, http.StatusOK, out)
