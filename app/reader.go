@@ -312,7 +312,7 @@ func (r *reader) setPref(set func(*prefs, string)) app.EventHandler {
 func (r *reader) Render() app.UI {
 	switch {
 	case r.notFound:
-		return shell("reader", 404, notFoundContent("/a/"+r.slug)...)
+		return shell("reader", 404, notFoundContent()...)
 	case r.status == loading:
 		return shell("reader", 200, app.H1().Class("page-title").Aria("busy", "true").Text("Loading the article…"))
 	case r.status == failed || r.art == nil:

@@ -211,7 +211,7 @@ func TestPageStatus(t *testing.T) {
 		{"reader failed", &reader{status: failed, err: "x"}, `data-status="500"`},
 		{"home", &home{status: ready}, `data-status="200"`},
 		{"home bad cursor", &home{status: failed, errCode: article.EINVALID}, `data-status="400"`},
-		{"not found", &notFound{path: "/x"}, `data-status="404"`},
+		{"not found", &notFound{}, `data-status="404"`},
 		{"saved", &saved{}, `data-status="200"`},
 	}
 	for _, tt := range tests {

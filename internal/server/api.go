@@ -14,7 +14,9 @@ import (
 	"folio/sanitize"
 )
 
-func handleArticleList(st article.Store, cache *responseCache, logger *slog.Logger) http.Handler {
+// handleArticleList serves GET /api/articles. It reads limit, cursor, tag
+// and q, and nothing else: the cache key is made of those alone.
+func handleArticleList(st article.Store, cache *responses, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		f := article.ListFilter{Cursor: q.Get("cursor"), Tag: q.Get("tag"), Query: q.Get("q")}
@@ -26,11 +28,9 @@ func handleArticleList(st article.Store, cache *responseCache, logger *slog.Logg
 			}
 			f.Limit = n
 		}
-		key := "list\x00" + f.Cursor + "\x00" + f.Tag + "\x00" + f.Query + "\x00" + strconv.Itoa(f.Limit)
-		res, err := cache.get(r.Context(), key, func() (any, error) {
-			// Shared with concurrent requests for the key: not cancelled
-			// with this one.
-			page, err := st.List(context.WithoutCancel(r.Context()), f)
+		key := "api/list\x00" + f.Cursor + "\x00" + f.Tag + "\x00" + f.Query + "\x00" + strconv.Itoa(f.Limit)
+		res, err := cache.getJSON(r.Context(), key, func(ctx context.Context) (any, error) {
+			page, err := st.List(ctx, f)
 			if err == nil && page.Articles == nil {
 				page.Articles = []article.Summary{}
 			}
@@ -40,21 +40,27 @@ func handleArticleList(st article.Store, cache *responseCache, logger *slog.Logg
 			writeError(w, r, logger, err)
 			return
 		}
-		res.serve(w, r, http.StatusOK)
+		res.Serve(w, r, http.StatusOK)
 	})
 }
 
-func handleArticleGet(st article.Store, cache *responseCache, logger *slog.Logger) http.Handler {
+// handleArticleGet serves GET /api/articles/{slug}; it reads no query
+// parameter.
+func handleArticleGet(st article.Store, cache *responses, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug := r.PathValue("slug")
-		res, err := cache.get(r.Context(), "article\x00"+slug, func() (any, error) {
-			return getBySlug(context.WithoutCancel(r.Context()), st, slug)
+		if err := article.ValidSlug(slug); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		res, err := cache.getJSON(r.Context(), "api/article\x00"+slug, func(ctx context.Context) (any, error) {
+			return st.Get(ctx, slug)
 		})
 		if err != nil {
 			writeError(w, r, logger, err)
 			return
 		}
-		res.serve(w, r, http.StatusOK)
+		res.Serve(w, r, http.StatusOK)
 	})
 }
 

@@ -3,39 +3,53 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
-	"strconv"
 	"sync"
+	"sync/atomic"
+	"time"
+
+	"folio/article"
+	"folio/internal/httpcache"
 )
 
 // apiCacheControl lets browsers and CDNs keep API reads briefly and serve
 // them stale while they revalidate with the ETag.
 const apiCacheControl = "public, max-age=10, stale-while-revalidate=60"
 
-// maxCachedResponses bounds a responseCache; past it the cache starts over.
-const maxCachedResponses = 2048
-
-// responseCache keeps encoded API responses (JSON, gzip, brotli, ETag)
-// keyed by request and tagged with the store's write count, so a read
-// between two writes costs no query and no encoding. Any write changes the
-// count and so retires every entry: at once for writes through this server
-// (withInvalidate), within defaultFreshness for another process's (folio
-// import).
-type responseCache struct {
-	watch  *storeWatch
-	mu     sync.Mutex
-	m      map[string]cachedResponse
-	builds flight
+// responses is the server's one cache of prepared responses (API, pages,
+// cards, oEmbed, feeds), keyed by route and the parameters the route
+// reads, and tagged with the store's write count: any write retires every
+// entry, at once for writes through this server (withInvalidate), within
+// the watch's interval for another process's (folio import). The bound in
+// bytes, the LRU eviction and the shared, detached builds are
+// httpcache.Cache's.
+type responses struct {
+	watch *storeWatch
+	cache *httpcache.Cache
 }
 
-type cachedResponse struct {
-	version int64
-	asset   *asset
+// get returns the asset for key, built by build when the cache has none
+// for the store's current write count.
+func (c *responses) get(ctx context.Context, key string, build func(ctx context.Context) (*httpcache.Asset, error)) (*httpcache.Asset, error) {
+	return c.cache.Get(ctx, key, c.watch.version(ctx), build)
 }
 
-func newResponseCache(watch *storeWatch) *responseCache {
-	return &responseCache{watch: watch, m: map[string]cachedResponse{}}
+// getJSON is get for an API response: load's value as JSON.
+func (c *responses) getJSON(ctx context.Context, key string, load func(ctx context.Context) (any, error)) (*httpcache.Asset, error) {
+	return c.get(ctx, key, func(ctx context.Context) (*httpcache.Asset, error) {
+		val, err := load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		b, err := json.Marshal(val)
+		if err != nil {
+			return nil, err
+		}
+		return httpcache.New(append(b, '\n'), http.Header{
+			"Content-Type":  {"application/json; charset=utf-8"},
+			"Cache-Control": {apiCacheControl},
+		}), nil
+	})
 }
 
 // withInvalidate makes the watch read the store's count again once h (a
@@ -63,99 +77,72 @@ func (w *invalidatingWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// get returns the JSON asset for key, building it from load's value when
-// the cache has none for the store's current version. Errors are not
-// cached.
-func (c *responseCache) get(ctx context.Context, key string, load func() (any, error)) (*asset, error) {
-	return c.getAsset(ctx, key, func() (*asset, error) {
-		val, err := load()
-		if err != nil {
-			return nil, err
-		}
-		b, err := json.Marshal(val)
-		if err != nil {
-			return nil, err
-		}
-		return newAsset(append(b, '\n'), http.Header{
-			"Content-Type":  {"application/json; charset=utf-8"},
-			"Cache-Control": {apiCacheControl},
-		}), nil
-	})
+// versioner is implemented by stores that count their writes (store.DB):
+// a cache entry made at a count is fresh while the count stays the same,
+// so a hit needs no read of the article. The count lives in the database,
+// so writes by another process (folio import) are seen too.
+type versioner interface {
+	Version(ctx context.Context) (int64, error)
 }
 
-// getAsset returns the asset for key, built by build when the cache has
-// none for the store's current version; concurrent misses for one key
-// share one build. Errors are not cached.
-func (c *responseCache) getAsset(ctx context.Context, key string, build func() (*asset, error)) (*asset, error) {
-	v := c.watch.version(ctx)
-	if v < 0 {
-		return build()
-	}
-	c.mu.Lock()
-	e, ok := c.m[key]
-	c.mu.Unlock()
-	if ok && e.version == v {
-		return e.asset, nil
-	}
-	a, err := c.builds.do(key+"\x00"+strconv.FormatInt(v, 10), func() (any, error) {
-		a, err := build()
-		if err != nil {
-			return nil, err
+// storeVersion returns the store's write count, read now, or -1 when the
+// store does not count its writes or the count cannot be read.
+func storeVersion(ctx context.Context, st article.Store) int64 {
+	if v, ok := st.(versioner); ok {
+		if n, err := v.Version(ctx); err == nil {
+			return n
 		}
-		c.mu.Lock()
-		if len(c.m) >= maxCachedResponses {
-			clear(c.m)
+	}
+	return -1
+}
+
+// storeWatch reads the store's write count at most once per interval
+// and shares the reading between requests.
+type storeWatch struct {
+	store article.Store
+	every time.Duration // < 0: read on every request
+
+	mu   sync.Mutex   // one reader at a time
+	last atomic.Int64 // the count last read
+	at   atomic.Int64 // when, in Unix nanoseconds; 0 before the first read
+	gen  atomic.Int64 // invalidations so far
+}
+
+// invalidate makes the next version call read the count again. Writes
+// through this server call it, so their effect shows at once; only writes
+// by another process wait up to w.every.
+func (w *storeWatch) invalidate() {
+	w.gen.Add(1)
+	w.at.Store(0)
+}
+
+// version returns the store's write count, at most w.every old, or -1
+// when the store does not count its writes or the count cannot be read.
+func (w *storeWatch) version(ctx context.Context) int64 {
+	if _, ok := w.store.(versioner); !ok {
+		return -1
+	}
+	if w.every > 0 {
+		if at := w.at.Load(); at != 0 && time.Now().UnixNano()-at < int64(w.every) {
+			return w.last.Load()
 		}
-		c.m[key] = cachedResponse{v, a}
-		c.mu.Unlock()
-		return a, nil
-	})
-	if err != nil {
-		return nil, err
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if at := w.at.Load(); at != 0 && time.Now().UnixNano()-at < int64(w.every) {
+			return w.last.Load() // another request just read it
+		}
 	}
-	return a.(*asset), nil
-}
-
-// flight runs one call per key at a time: callers that ask for a key
-// being computed wait for that computation and share its result, so a
-// page asked for by a thousand clients at once is rendered once.
-type flight struct {
-	mu    sync.Mutex
-	calls map[string]*flightCall
-}
-
-type flightCall struct {
-	done    chan struct{}
-	waiters int // callers waiting for this one's result; guarded by flight.mu
-	val     any
-	err     error
-}
-
-// errFlightPanic is what waiting callers get when the call panicked.
-var errFlightPanic = errors.New("folio: shared computation panicked")
-
-// do returns fn's result for key, running fn unless a call for key is
-// already running, in which case it waits for that call's result.
-func (f *flight) do(key string, fn func() (any, error)) (any, error) {
-	f.mu.Lock()
-	if c, ok := f.calls[key]; ok {
-		c.waiters++
-		f.mu.Unlock()
-		<-c.done
-		return c.val, c.err
+	start, gen := time.Now().UnixNano(), w.gen.Load()
+	n := storeVersion(ctx, w.store)
+	if n < 0 {
+		return -1
 	}
-	if f.calls == nil {
-		f.calls = map[string]*flightCall{}
+	w.last.Store(n)
+	if w.gen.Load() == gen {
+		// Trusted for w.every, unless a write was acknowledged while the
+		// count was read: the reading may predate it, so the next call
+		// reads again.
+		w.at.Store(start)
 	}
-	c := &flightCall{done: make(chan struct{}), err: errFlightPanic}
-	f.calls[key] = c
-	f.mu.Unlock()
-	defer func() {
-		f.mu.Lock()
-		delete(f.calls, key)
-		f.mu.Unlock()
-		close(c.done)
-	}()
-	c.val, c.err = fn()
-	return c.val, c.err
+	return n
 }

@@ -3,12 +3,10 @@ package server
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,83 +18,6 @@ import (
 	"folio/article"
 	"folio/store"
 )
-
-// waitForWaiters returns once n callers wait on the call for key.
-func waitForWaiters(f *flight, key string, n int) {
-	for {
-		f.mu.Lock()
-		c := f.calls[key]
-		ok := c != nil && c.waiters == n
-		f.mu.Unlock()
-		if ok {
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-func TestFlight(t *testing.T) {
-	var f flight
-	var calls atomic.Int64
-	release := make(chan struct{})
-	var wg sync.WaitGroup
-	results := make([]any, 8)
-	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], _ = f.do("k", func() (any, error) {
-				calls.Add(1)
-				<-release
-				return "value", nil
-			})
-		}()
-	}
-	waitForWaiters(&f, "k", len(results)-1)
-	close(release)
-	wg.Wait()
-	if n := calls.Load(); n != 1 {
-		t.Fatalf("calls=%d for %d concurrent callers, want 1", n, len(results))
-	}
-	for i, r := range results {
-		if r != "value" {
-			t.Fatalf("results[%d]=%v, want value", i, r)
-		}
-	}
-	if v, err := f.do("k", func() (any, error) { return "again", nil }); v != "again" || err != nil {
-		t.Fatalf("a call after the first ended gave %v, %v; want again, nil", v, err)
-	}
-
-	// A panic reaches its own caller; the callers waiting get an error.
-	panicked := make(chan any)
-	go func() {
-		defer func() { panicked <- recover() }()
-		f.do("p", func() (any, error) {
-			waitForWaiters(&f, "p", 1)
-			panic("boom")
-		})
-	}()
-	go func() {
-		for {
-			f.mu.Lock()
-			_, running := f.calls["p"]
-			f.mu.Unlock()
-			if running {
-				break
-			}
-			time.Sleep(time.Millisecond)
-		}
-		v, err := f.do("p", func() (any, error) { return "not shared", nil })
-		if v != nil || !errors.Is(err, errFlightPanic) {
-			t.Errorf("waiter got %v, %v; want nil, errFlightPanic", v, err)
-		}
-		panicked <- nil
-	}()
-	got := []any{<-panicked, <-panicked}
-	if got[0] != "boom" && got[1] != "boom" {
-		t.Fatalf("recovered %v, want the panic boom in its own caller", got)
-	}
-}
 
 // lockedBuffer is a bytes.Buffer safe for the log writer's timer.
 type lockedBuffer struct {
@@ -173,11 +94,7 @@ func TestPagesRenderedOncePerVersion(t *testing.T) {
 	}
 	defer st.Close()
 	cs := &countingDB{DB: st}
-	base, _ := url.Parse("https://folio.example")
-	h, err := newPages(pageConfig{Store: cs, BaseURL: base})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newPagesHandler(t, cs)
 	putArticle(t, st, testArticle(t, "once", "First title", "<p>Body.</p>"))
 
 	first := get(t, h, "/a/once", "Accept-Encoding", "gzip")
@@ -241,11 +158,7 @@ func TestPagesFailureNotCached(t *testing.T) {
 	}
 	defer st.Close()
 	fs := &failingDB{DB: st}
-	base, _ := url.Parse("https://folio.example")
-	h, err := newPages(pageConfig{Store: fs, BaseURL: base})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newPagesHandler(t, fs)
 	putArticle(t, st, testArticle(t, "flaky", "Flaky title", "<p>Body.</p>"))
 	fs.fail.Store(true)
 	if res := get(t, h, "/a/flaky"); res.StatusCode != http.StatusInternalServerError {

@@ -16,6 +16,7 @@ import (
 
 	"folio/article"
 	"folio/embedcard"
+	"folio/internal/httpcache"
 )
 
 // feedSize is the number of articles in a feed: the newest.
@@ -29,35 +30,31 @@ const (
 	feedJSON                 // JSON Feed 1.1
 )
 
-// feedServer serves the feeds. Building one reads every article's body,
-// so each format is kept in the shared response cache until the store's
-// write count moves.
+// feedServer serves the feeds, which read no query parameter. Building one
+// reads every article's body, so each format is kept in the shared
+// response cache until the store's write count moves.
 type feedServer struct {
 	store  article.Store
 	base   *url.URL
 	logger *slog.Logger
-	cache  *responseCache
-}
-
-func newFeedServer(st article.Store, watch *storeWatch, base *url.URL, logger *slog.Logger) *feedServer {
-	return &feedServer{store: st, base: base, logger: logger, cache: newResponseCache(watch)}
+	cache  *responses
 }
 
 func (f *feedServer) handler(kind feedKind) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		res, err := f.cache.getAsset(r.Context(), strconv.Itoa(int(kind)), func() (*asset, error) {
-			return f.build(r.Context(), kind)
+		res, err := f.cache.get(r.Context(), "feed\x00"+strconv.Itoa(int(kind)), func(ctx context.Context) (*httpcache.Asset, error) {
+			return f.build(ctx, kind)
 		})
 		if err != nil {
 			writeError(w, r, f.logger, err)
 			return
 		}
-		res.serve(w, r, http.StatusOK)
+		res.Serve(w, r, http.StatusOK)
 	})
 }
 
 // build renders the feed of the newest articles in the format.
-func (f *feedServer) build(ctx context.Context, kind feedKind) (*asset, error) {
+func (f *feedServer) build(ctx context.Context, kind feedKind) (*httpcache.Asset, error) {
 	page, err := f.store.List(ctx, article.ListFilter{Limit: feedSize})
 	if err != nil {
 		return nil, err
@@ -77,7 +74,7 @@ func (f *feedServer) build(ctx context.Context, kind feedKind) (*asset, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newAsset(body, http.Header{
+	return httpcache.New(body, http.Header{
 		"Content-Type":                {ctype},
 		"Cache-Control":               {"public, max-age=300, stale-while-revalidate=3600"},
 		"Access-Control-Allow-Origin": {"*"},

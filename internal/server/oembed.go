@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 
 	"folio/article"
 	"folio/embedcard"
+	"folio/internal/httpcache"
 	"folio/internal/wire"
 )
 
@@ -47,22 +49,28 @@ var oembedCacheControl = "public, max-age=" + strconv.Itoa(oembedCacheAge)
 // answers 400 for a malformed request (no url, a url that is not on this
 // site, a bad size or option), 404 for a url that names no article or a
 // maxheight no card fits in, and 501 for a format other than json or xml.
-// It reads the store's write count on every request; see newOEmbedHandler.
-func handleOEmbed(st article.Store, base *url.URL, logger *slog.Logger) http.Handler {
-	return newOEmbedHandler(st, &storeWatch{store: st, every: -1}, base, logger)
-}
-
-// newOEmbedHandler is handleOEmbed with the store watch shared with the
-// other caches. Responses are cached, encoded and compressed, by query and
-// the store's write count, with an ETag: a write to any article retires
-// them all.
-func newOEmbedHandler(st article.Store, watch *storeWatch, base *url.URL, logger *slog.Logger) http.Handler {
+// It reads url, maxwidth, maxheight, format and the card options, and
+// nothing else: responses are cached, encoded and compressed, by the
+// canonical form of those (the slug the url names, the sizes as numbers,
+// the options as embedcard writes them), with an ETag.
+func handleOEmbed(st article.Store, cache *responses, base *url.URL, logger *slog.Logger) http.Handler {
 	baseStr := strings.TrimRight(base.String(), "/")
-	cache := newResponseCache(watch)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		res, err := cache.getAsset(r.Context(), r.URL.RawQuery, func() (*asset, error) {
-			return buildOEmbed(context.WithoutCancel(r.Context()), st, base, baseStr, r.URL.Query())
-		})
+		q := r.URL.Query()
+		res, err := func() (*httpcache.Asset, error) {
+			format := q.Get("format")
+			if format != "" && format != "json" && format != "xml" {
+				return nil, notImplementedError("format must be json or xml, not " + strconv.Quote(clipText(format, 40)))
+			}
+			req, err := parseOEmbedRequest(q, base)
+			if err != nil {
+				return nil, err
+			}
+			key := fmt.Sprintf("oembed\x00%s\x00%d\x00%d\x00%s\x00%s", req.slug, req.maxWidth, req.maxHeight, format, req.opts.Query())
+			return cache.get(r.Context(), key, func(ctx context.Context) (*httpcache.Asset, error) {
+				return buildOEmbed(ctx, st, base, baseStr, req, format)
+			})
+		}()
 		if err != nil {
 			w.Header().Set("Access-Control-Allow-Origin", "*")
 			var nie notImplementedError
@@ -73,7 +81,7 @@ func newOEmbedHandler(st article.Store, watch *storeWatch, base *url.URL, logger
 			writeError(w, r, logger, err)
 			return
 		}
-		res.serve(w, r, http.StatusOK)
+		res.Serve(w, r, http.StatusOK)
 	})
 }
 
@@ -83,17 +91,9 @@ type notImplementedError string
 
 func (e notImplementedError) Error() string { return string(e) }
 
-// buildOEmbed answers the query q, encoded, compressed and with its
-// headers.
-func buildOEmbed(ctx context.Context, st article.Store, base *url.URL, baseStr string, q url.Values) (*asset, error) {
-	format := q.Get("format")
-	if format != "" && format != "json" && format != "xml" {
-		return nil, notImplementedError("format must be json or xml, not " + strconv.Quote(clipText(format, 40)))
-	}
-	req, err := parseOEmbedRequest(q, base)
-	if err != nil {
-		return nil, err
-	}
+// buildOEmbed answers the request in the format ("json", "" or "xml"),
+// encoded, compressed and with its headers.
+func buildOEmbed(ctx context.Context, st article.Store, base *url.URL, baseStr string, req *oembedRequest, format string) (*httpcache.Asset, error) {
 	a, err := st.Get(ctx, req.slug)
 	if err != nil {
 		if article.Code(err) == article.ENOTFOUND {
@@ -125,7 +125,7 @@ func buildOEmbed(ctx context.Context, st article.Store, base *url.URL, baseStr s
 		body = append(b, '\n')
 		header["Content-Type"] = []string{"application/json; charset=utf-8"}
 	}
-	return newAsset(body, header), nil
+	return httpcache.New(body, header), nil
 }
 
 // oembedRequest is a parsed oEmbed request.

@@ -25,6 +25,7 @@ import (
 	"folio/embedcard"
 	"folio/importer"
 	"folio/internal/htmltest"
+	"folio/internal/httpcache"
 	"folio/store"
 )
 
@@ -63,7 +64,8 @@ func oembedFuzzEnv(tb testing.TB) (http.Handler, []string) {
 			oembedFuzzSlugs = append(oembedFuzzSlugs, s.Slug)
 		}
 		base, _ := url.Parse(oembedFuzzBase)
-		oembedFuzzHandler = handleOEmbed(st, base, slog.New(slog.DiscardHandler))
+		cache := &responses{watch: &storeWatch{store: st, every: -1}, cache: httpcache.NewCache(0)}
+		oembedFuzzHandler = handleOEmbed(st, cache, base, slog.New(slog.DiscardHandler))
 	})
 	if oembedFuzzErr != nil {
 		tb.Fatal(oembedFuzzErr)

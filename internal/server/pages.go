@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -16,11 +17,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"folio/app"
 	"folio/article"
+	"folio/internal/httpcache"
 	"folio/internal/wire"
 	"folio/web"
 
@@ -50,19 +51,16 @@ type pageConfig struct {
 	Store   article.Store
 	BaseURL *url.URL // absolute public base, e.g. http://127.0.0.1:8080
 	Logger  *slog.Logger
-	// Watch is the store watch shared with the other caches (newServer);
-	// without one the store's write count is read on every request.
-	Watch *storeWatch
+	// Cache is the server's response cache, shared with the other
+	// routes; without one (tests) pages get a cache of their own that
+	// reads the store's write count on every request.
+	Cache *responses
 }
 
 // pageCacheControl lets browsers keep a page only while they revalidate it
 // (max-age=0: a page shows the newest article), and lets a CDN serve it
 // for a minute, then stale for a while as it revalidates with the ETag.
 const pageCacheControl = "public, max-age=0, s-maxage=60, stale-while-revalidate=300"
-
-// maxCachedPages bounds the page cache: a page is some 10 to 50 KB, and
-// its compressed copies add a half to a third to that.
-const maxCachedPages = 256
 
 // staticFile is a file of web.FS, ready to serve.
 type staticFile struct {
@@ -80,21 +78,7 @@ type pages struct {
 	base    string
 	baseURL *url.URL
 	logger  *slog.Logger
-	watch   *storeWatch
-
-	// Rendered pages, by request URI, with the store's write count they
-	// were rendered at: a page is rendered once per URI between writes.
-	mu      sync.RWMutex
-	cache   map[string]cachedPage
-	renders flight
-}
-
-// cachedPage is a prerendered page ready to serve.
-type cachedPage struct {
-	storeVersion int64
-	status       int
-	page         *asset
-	raw          *bufferedResponse // go-app's response when it was not a page
+	cache   *responses // rendered pages, by canonical URI (servePage)
 }
 
 // newPages returns the handler for every path that is not the API, an
@@ -102,7 +86,7 @@ type cachedPage struct {
 // the 404 page for anything else, "/web/…", go-app's "/app.js",
 // "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest", "/app.css",
 // and "/robots.txt".
-func newPages(cfg pageConfig) (http.Handler, error) {
+func newPages(cfg pageConfig) (*pages, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("pages: no store")
 	}
@@ -144,11 +128,11 @@ func newPages(cfg pageConfig) (http.Handler, error) {
 	}
 	app.BaseURL = base
 
-	watch := cfg.Watch
-	if watch == nil {
-		watch = &storeWatch{store: store, every: -1}
+	cache := cfg.Cache
+	if cache == nil {
+		cache = &responses{watch: &storeWatch{store: store, every: -1}, cache: httpcache.NewCache(0)}
 	}
-	p := &pages{files: files, base: base, baseURL: cfg.BaseURL, logger: logger, watch: watch, cache: map[string]cachedPage{}}
+	p := &pages{files: files, base: base, baseURL: cfg.BaseURL, logger: logger, cache: cache}
 	h := &goapp.Handler{
 		Name:        "Folio",
 		ShortName:   "Folio",
@@ -267,33 +251,18 @@ func appVersion(files map[string]staticFile, h *goapp.Handler) string {
 
 // goappFiles are served by go-app as they are: their ETag is the version,
 // which is right for them since the version covers their content.
-var goappFiles = map[string]bool{
-	"/app.js": true, "/wasm_exec.js": true, "/app-worker.js": true, "/manifest.webmanifest": true,
-	"/app.css": true, "/goapp.js": true, "/manifest.json": true, "/app.wasm": true, "/goapp.wasm": true,
+var goappFiles = []string{
+	"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest",
+	"/app.css", "/goapp.js", "/manifest.json", "/app.wasm", "/goapp.wasm",
 }
 
-func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
+// serveWebFile serves /web/{file} and /robots.txt from web.FS.
+func (p *pages) serveWebFile(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	if r.URL.Path == "/robots.txt" {
+		name = "robots.txt"
 	}
-	switch pth := r.URL.Path; {
-	case pth == "/robots.txt":
-		p.serveFile(w, r, "robots.txt")
-	case pth == "/sitemap.xml" || pth == "/ads.txt":
-		// go-app would fetch these from the Host header's site (SSRF and
-		// cache poisoning, goapp.md §3.4): answer them here.
-		http.NotFound(w, r)
-	case pth == "/web/app.wasm":
-		p.serveWasm(w, r)
-	case strings.HasPrefix(pth, "/web/"):
-		p.serveFile(w, r, strings.TrimPrefix(pth, "/web/"))
-	case goappFiles[pth]:
-		p.app.ServeHTTP(w, r)
-	default:
-		p.servePage(w, r)
-	}
+	p.serveFile(w, r, name)
 }
 
 // serveFile serves a file of web.FS with an ETag from its content.
@@ -320,7 +289,7 @@ func (p *pages) serveWasm(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	f, enc := raw, acceptEncoding(r.Header.Get("Accept-Encoding"))
+	f, enc := raw, httpcache.AcceptEncoding(r.Header.Get("Accept-Encoding"))
 	if enc != "" {
 		if cf, ok := p.files[map[string]string{"br": "app.wasm.br", "gzip": "app.wasm.gz"}[enc]]; ok && len(cf.data) > 0 {
 			f = cf
@@ -340,99 +309,81 @@ func (p *pages) serveWasm(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "app.wasm", time.Time{}, bytes.NewReader(f.data))
 }
 
-// servePage serves a prerendered page, from the cache when the store has
-// not been written since it was rendered, else rendered now (once, however
-// many requests ask for it meanwhile).
+// servePage serves a prerendered page from the shared cache, rendering
+// it (once, however many requests ask for it meanwhile) when the store has
+// been written since. A page reads its path and nothing else, except the
+// home page, which reads its list query (q, tag, cursor): the cache key
+// and the page rendered are the path plus that canonical query
+// (app.PageQuery), so other parameters make no new page. Every path that
+// is no page of the app gets the one 404 page.
 func (p *pages) servePage(w http.ResponseWriter, r *http.Request) {
-	key := r.URL.RequestURI()
-	sv := p.watch.version(r.Context())
-	if sv >= 0 {
-		p.mu.RLock()
-		e, ok := p.cache[key]
-		p.mu.RUnlock()
-		if ok && e.storeVersion == sv {
-			p.serveCached(w, r, e)
-			return
-		}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
 	}
-	v, err := p.renders.do(key+"\x00"+strconv.FormatInt(sv, 10), func() (any, error) {
-		return p.render(r, sv), nil
+	u := &url.URL{Path: r.URL.Path, RawQuery: app.PageQuery(r.URL)}
+	if !app.IsPage(u.Path) {
+		u.Path = notFoundPath
+	}
+	page, err := p.cache.get(r.Context(), "page\x00"+u.RequestURI(), func(ctx context.Context) (*httpcache.Asset, error) {
+		return p.render(ctx, u)
 	})
 	if err != nil {
+		p.logger.Error("pages: render", "path", u.Path, "err", err)
 		writeJSON(w, http.StatusInternalServerError, wire.Error{Error: "Internal error."})
 		return
 	}
-	p.serveCached(w, r, v.(cachedPage))
+	page.Serve(w, r, page.Status())
 }
 
-// serveCached sends a rendered page, or go-app's own response when it
-// was not a page.
-func (p *pages) serveCached(w http.ResponseWriter, r *http.Request, e cachedPage) {
-	if e.page != nil {
-		e.page.serve(w, r, e.status)
-		return
-	}
-	for k, v := range e.raw.header {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(e.raw.status)
-	if r.Method != http.MethodHead {
-		w.Write(e.raw.buf.Bytes())
-	}
-}
+// notFoundPath is the path every 404 page is rendered for: a path that is
+// no page of the app, so that the one page serves every such path.
+const notFoundPath = "/404"
 
-// render prerenders the page for r through go-app and fixes what go-app
+// render prerenders the page at u through go-app and fixes what go-app
 // v9 gets wrong for us: its ETag (the version, for every page: a changed
 // article would get 304), its status (always 200), its viewport (zoom
-// blocked), and the missing CSP, canonical and oEmbed links. The page is
-// compressed and, when sv is a store version, cached under it.
-func (p *pages) render(r *http.Request, sv int64) cachedPage {
-	rec := p.prerender(r)
+// blocked), and the missing CSP, canonical and oEmbed links. A page that
+// failed to render (500) is an error, so that it is not kept.
+func (p *pages) render(ctx context.Context, u *url.URL) (*httpcache.Asset, error) {
+	rec := p.prerender(ctx, u)
 	if rec.status != 0 && rec.status != http.StatusOK {
-		return cachedPage{raw: rec} // not a page (go-app's own plain 404): not cached
+		return nil, fmt.Errorf("go-app answered %d for %s", rec.status, u)
 	}
 	body := rec.buf.Bytes()
 	status := pageStatus(body)
+	if status >= http.StatusInternalServerError {
+		return nil, fmt.Errorf("the page at %s reported status %d", u, status)
+	}
 	header := http.Header{
 		"Content-Type":            {"text/html; charset=utf-8"},
 		"Content-Security-Policy": {pageCSP},
 		"Cache-Control":           {"no-cache"},
 	}
-	body = p.fixHead(header, body, r, status)
-	var page *asset
+	body = p.fixHead(header, body, u, status)
+	var page *httpcache.Asset
 	if status == http.StatusOK {
 		header["Cache-Control"] = []string{pageCacheControl}
-		page = newAsset(body, header)
-		page.etag = p.pageETag(r, body)
-		page.etagV = []string{page.etag}
+		page = httpcache.New(body, header)
+		page.SetETag(p.pageETag(u, body))
 	} else {
-		page = newPlainAsset(body, header)
+		page = httpcache.NewPlain(body, header)
 	}
-	e := cachedPage{storeVersion: sv, status: status, page: page}
-	if sv >= 0 && status < http.StatusInternalServerError { // a failure is not kept: the next request tries again
-		key := r.URL.RequestURI()
-		p.mu.Lock()
-		if len(p.cache) >= maxCachedPages {
-			for k := range p.cache { // map order: evicts an arbitrary page
-				delete(p.cache, k)
-				break
-			}
-		}
-		p.cache[key] = e
-		p.mu.Unlock()
-	}
-	return e
+	page.SetStatus(status)
+	return page, nil
 }
 
-// prerender runs go-app for r, without the conditional headers go-app
-// would answer with its own ETag.
-func (p *pages) prerender(r *http.Request) *bufferedResponse {
-	r2 := r.Clone(r.Context())
-	r2.Method = http.MethodGet
-	r2.Header.Del("If-None-Match")
-	r2.Header.Del("If-Modified-Since")
+// prerender runs go-app for the page at u, as requested from the public
+// base URL: nothing of the request that asked for it (its host, headers or
+// other parameters) reaches the page, which is shared by every request for
+// u.
+func (p *pages) prerender(ctx context.Context, u *url.URL) *bufferedResponse {
+	target := *p.baseURL
+	target.Path, target.RawPath, target.RawQuery = u.Path, "", u.RawQuery
+	r := (&http.Request{Method: http.MethodGet, URL: &target, Host: p.baseURL.Host, Header: http.Header{}, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}).WithContext(ctx)
 	rec := &bufferedResponse{header: http.Header{}}
-	p.app.ServeHTTP(rec, r2)
+	p.app.ServeHTTP(rec, r)
 	return rec
 }
 
@@ -481,9 +432,9 @@ func rootTag(body []byte) []byte {
 // base URL, the request URI and the data handed to the app (the state
 // script). go-app prints attributes in map order, so the HTML itself is not
 // byte-stable and cannot be hashed.
-func (p *pages) pageETag(r *http.Request, body []byte) string {
+func (p *pages) pageETag(u *url.URL, body []byte) string {
 	sum := sha256.New()
-	sum.Write([]byte(p.version + "\x00" + p.base + "\x00" + r.URL.RequestURI() + "\x00"))
+	sum.Write([]byte(p.version + "\x00" + p.base + "\x00" + u.RequestURI() + "\x00"))
 	sum.Write(stateJSON(body))
 	return `"p-` + hex.EncodeToString(sum.Sum(nil)[:16]) + `"`
 }
@@ -510,7 +461,7 @@ func stateJSON(body []byte) []byte {
 // page's metadata in its head: for an article, Open Graph, the canonical
 // and oEmbed links and JSON-LD (meta.go, built from the article the page
 // was rendered from); for the home page, the feed links.
-func (p *pages) fixHead(header http.Header, body []byte, r *http.Request, status int) []byte {
+func (p *pages) fixHead(header http.Header, body []byte, u *url.URL, status int) []byte {
 	end := bytes.Index(body, []byte("</head>"))
 	if end < 0 {
 		return body
@@ -520,7 +471,7 @@ func (p *pages) fixHead(header http.Header, body []byte, r *http.Request, status
 		return body
 	}
 	switch {
-	case app.ArticleSlug(r.URL.Path) != "":
+	case app.ArticleSlug(u.Path) != "":
 		var st struct {
 			Article *article.Article `json:"article"`
 		}
@@ -529,7 +480,7 @@ func (p *pages) fixHead(header http.Header, body []byte, r *http.Request, status
 		}
 		header.Set("Link", oembedLink(st.Article, p.baseURL))
 		return injectHead(body, readerMeta(st.Article, p.baseURL))
-	case r.URL.Path == "/":
+	case u.Path == "/":
 		return injectHead(body, feedLinks(p.baseURL))
 	}
 	return body

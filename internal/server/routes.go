@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"folio/article"
+	"folio/internal/httpcache"
 )
 
 // Config is what the HTTP layer is told by the command line.
@@ -17,6 +18,11 @@ type Config struct {
 	MaxBody        int64    // largest request body in bytes
 	RateLimit      float64  // limited requests a minute per client; 0 turns the limit off
 	ExtractAllow   HostList // private hosts POST /api/extract may fetch
+	CacheSize      int64    // bound of the response cache in bytes; 0 means httpcache.DefaultSize
+	// Freshness is how long a reading of the store's write count is
+	// trusted: a write by another process shows at most this late. 0
+	// means defaultFreshness; below 0 reads it on every request.
+	Freshness time.Duration
 }
 
 // New builds the whole HTTP surface: the API, the embeds and the
@@ -26,20 +32,28 @@ func New(cfg *Config, st article.Store, logger *slog.Logger, now func() time.Tim
 	if err != nil {
 		return nil, err
 	}
-	// One watch on the store's write count serves every cache (API, pages,
-	// cards, oEmbed, feeds); writes through this server refresh it at once.
-	watch := &storeWatch{store: st, every: defaultFreshness}
-	pages, err := newPages(pageConfig{Store: st, BaseURL: base, Logger: logger, Watch: watch})
+	// One cache serves every cached response (API, pages, cards, oEmbed,
+	// feeds), keyed on the store's write count, which one watch reads;
+	// writes through this server refresh it at once.
+	every := cfg.Freshness
+	if every == 0 {
+		every = defaultFreshness
+	}
+	watch := &storeWatch{store: st, every: every}
+	cache := &responses{watch: watch, cache: httpcache.NewCache(cfg.CacheSize)}
+	pages, err := newPages(pageConfig{Store: st, BaseURL: base, Logger: logger, Cache: cache})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, cfg, st, logger, now, pages, watch)
+	addRoutes(mux, cfg, base, st, logger, now, cache, pages)
 	return withRecover(logger, withLogging(logger, withSecurityHeaders(mux))), nil
 }
 
-// addRoutes maps the entire HTTP surface on one screen.
-func addRoutes(mux *http.ServeMux, cfg *Config, st article.Store, logger *slog.Logger, now func() time.Time, pages http.Handler, watch *storeWatch) {
+// addRoutes maps the entire HTTP surface on one screen. Each cached read
+// names, in its handler's comment, the query parameters it reads; its
+// cache key is made of those alone.
+func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, st article.Store, logger *slog.Logger, now func() time.Time, cache *responses, pages *pages) {
 	// Writes and the sanitiser share one budget per client address; the
 	// token is checked first so a wrong token cannot drain a client's budget.
 	var lim *clientLimiter
@@ -47,13 +61,13 @@ func addRoutes(mux *http.ServeMux, cfg *Config, st article.Store, logger *slog.L
 		lim = newClientLimiter(cfg.RateLimit, max(1, int(cfg.RateLimit/6)))
 	}
 	write := func(h http.Handler) http.Handler {
-		return requireToken(cfg.Token, logger, withRateLimit(lim, logger, withInvalidate(watch, h)))
+		return requireToken(cfg.Token, logger, withRateLimit(lim, logger, withInvalidate(cache.watch, h)))
 	}
 	limit := cfg.MaxBody
 
-	cache := newResponseCache(watch)
-	mux.Handle("GET /api/articles", handleArticleList(st, cache, logger))
-	mux.Handle("GET /api/articles/{slug}", handleArticleGet(st, cache, logger))
+	// The JSON API.
+	mux.Handle("GET /api/articles", handleArticleList(st, cache, logger))       // limit, cursor, tag, q
+	mux.Handle("GET /api/articles/{slug}", handleArticleGet(st, cache, logger)) // no parameters
 	mux.Handle("POST /api/articles", write(handleArticleCreate(st, logger, limit, now)))
 	mux.Handle("PUT /api/articles/{slug}", write(handleArticleUpdate(st, logger, limit, now)))
 	mux.Handle("DELETE /api/articles/{slug}", write(handleArticleDelete(st, logger)))
@@ -61,7 +75,23 @@ func addRoutes(mux *http.ServeMux, cfg *Config, st article.Store, logger *slog.L
 	mux.Handle("POST /api/extract", withRateLimit(lim, logger, handleExtract(cfg.ExtractAllow, logger, limit)))
 	mux.Handle("/api/", handleAPINotFound(logger))
 	mux.Handle("GET /healthz", handleHealthz(st, logger))
-	base, _ := url.Parse(cfg.BaseURL) // newServer has checked it
-	addEmbedRoutes(mux, embedConfig{Store: st, BaseURL: base, FrameAncestors: cfg.FrameAncestors, Logger: logger, Watch: watch})
-	mux.Handle("/", pages)
+
+	// What partner sites use: the card page, its loader, oEmbed, the feeds.
+	mux.Handle("GET /embed/{slug}", newCardServer(st, base, cfg.FrameAncestors, cache, logger)) // theme, layout, accent, width
+	mux.Handle("GET /embed.js", handleEmbedLoader(loaderAsset))
+	mux.Handle("GET /oembed", handleOEmbed(st, cache, base, logger)) // url, maxwidth, maxheight, format, theme, layout, accent
+	feeds := &feedServer{store: st, base: base, logger: logger, cache: cache}
+	mux.Handle("GET /feed.atom", feeds.handler(feedAtom)) // no parameters
+	mux.Handle("GET /feed.json", feeds.handler(feedJSON)) // no parameters
+
+	// The reader app: static files, go-app's own files, the pages.
+	mux.HandleFunc("GET /web/app.wasm", pages.serveWasm)
+	mux.HandleFunc("GET /web/{file}", pages.serveWebFile)
+	mux.HandleFunc("GET /robots.txt", pages.serveWebFile)
+	mux.Handle("GET /sitemap.xml", http.NotFoundHandler()) // go-app would fetch these from the Host
+	mux.Handle("GET /ads.txt", http.NotFoundHandler())     // header's site (goapp.md §3.4)
+	for _, path := range goappFiles {
+		mux.Handle("GET "+path, pages.app)
+	}
+	mux.HandleFunc("/", pages.servePage) // GET and HEAD; "/": q, tag, cursor; every other page: none
 }
