@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"folio/internal/fetch"
 )
 
 // articlePage is a whole web page with navigation and a footer around an
@@ -86,7 +88,7 @@ func TestExtractAllowedHost(t *testing.T) {
 			http.NotFound(w, r)
 		}
 	}))
-	h, st := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test", ExtractAllow: HostList{site.host()}})
+	h, st := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test", ExtractAllow: fetch.HostList{site.host()}})
 	defer st.Close()
 
 	code, out := postExtract(t, h, site.URL+"/moved")
@@ -204,7 +206,7 @@ func TestExtractRedirects(t *testing.T) {
 			http.NotFound(w, r)
 		}
 	}))
-	h, st := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test", ExtractAllow: HostList{site.host()}})
+	h, st := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test", ExtractAllow: fetch.HostList{site.host()}})
 	defer st.Close()
 	for _, tc := range []struct {
 		path   string
@@ -235,7 +237,7 @@ func TestExtractRedirects(t *testing.T) {
 }
 
 func TestExtractRefusesBadResponses(t *testing.T) {
-	big := strings.Repeat("<p>filler text for a page that is far too large</p>\n", extractMaxBody/50+1)
+	big := strings.Repeat("<p>filler text for a page that is far too large</p>\n", fetch.DefaultMaxBody/50+1)
 	site := newPageServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/big":
@@ -264,7 +266,7 @@ func TestExtractRefusesBadResponses(t *testing.T) {
 			http.NotFound(w, r)
 		}
 	}))
-	h, st := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test", ExtractAllow: HostList{site.host()}})
+	h, st := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test", ExtractAllow: fetch.HostList{site.host()}})
 	defer st.Close()
 	for _, tc := range []struct {
 		path   string
@@ -297,8 +299,8 @@ func TestExtractTimeout(t *testing.T) {
 		}
 	}))
 	defer close(release)
-	e := newExtractor(HostList{site.host()}, nil)
-	e.timeout = 50 * time.Millisecond
+	e := newExtractor(fetch.HostList{site.host()}, nil)
+	e.client.Timeout = 50 * time.Millisecond
 	code, out := postExtract(t, e.handler(1<<20), site.URL+"/slow")
 	if msg, _ := out["error"].(string); code != http.StatusGatewayTimeout || !strings.Contains(msg, "did not load within") {
 		t.Fatalf("status=%d error=%q, want 504 and a timeout message", code, msg)
@@ -315,7 +317,7 @@ func TestExtractDNSRebinding(t *testing.T) {
 	_, port, _ := net.SplitHostPort(site.host())
 	e := newExtractor(nil, nil)
 	var lookups atomic.Int64
-	e.lookupIP = func(ctx context.Context, host string) ([]netip.Addr, error) {
+	e.client.LookupIP = func(ctx context.Context, host string) ([]netip.Addr, error) {
 		if host != "rebind.example" {
 			return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 		}
@@ -339,89 +341,6 @@ func TestExtractDNSRebinding(t *testing.T) {
 	code, out = postExtract(t, e.handler(1<<20), "http://nowhere.example/")
 	if msg, _ := out["error"].(string); code != http.StatusBadGateway || !strings.Contains(msg, "nowhere.example could not be found") {
 		t.Fatalf("status=%d error=%q, want 502 for an unknown host", code, msg)
-	}
-}
-
-// TestGuardControl checks the dialer's Control function itself; it opens
-// no socket.
-func TestGuardControl(t *testing.T) {
-	for _, tc := range []struct {
-		addr    string
-		blocked bool
-	}{
-		{"93.184.215.14:80", false},
-		{"8.8.8.8:443", false},
-		{"[2606:4700::1111]:443", false},
-		{"[64:ff9b::808:808]:80", false}, // NAT64 of 8.8.8.8
-		{"127.0.0.1:80", true},
-		{"10.0.0.1:80", true},
-		{"10.255.255.255:80", true},
-		{"172.31.0.1:80", true},
-		{"192.168.0.1:80", true},
-		{"169.254.169.254:80", true},
-		{"100.64.0.1:80", true},
-		{"100.127.255.255:80", true},
-		{"0.0.0.0:80", true},
-		{"0.1.2.3:80", true},
-		{"224.0.0.251:5353", true},
-		{"239.255.255.250:1900", true},
-		{"255.255.255.255:80", true},
-		{"240.0.0.1:80", true},
-		{"198.18.0.1:80", true},
-		{"[::]:80", true},
-		{"[::1]:80", true},
-		{"[::ffff:10.0.0.1]:80", true},
-		{"[::ffff:169.254.169.254]:80", true},
-		{"[64:ff9b::a9fe:a9fe]:80", true},
-		{"[2002:7f00:1::]:80", true},
-		{"[fc00::1]:80", true},
-		{"[fdff:ffff::1]:80", true},
-		{"[fe80::1%lo]:80", true},
-		{"[ff02::1]:80", true},
-		{"[2001:db8::1]:80", true},
-		{"example.com:80", true}, // not an address: never dialled by name
-	} {
-		t.Run(tc.addr, func(t *testing.T) {
-			err := guardControl("tcp", tc.addr, nil)
-			if (err != nil) != tc.blocked {
-				t.Fatalf("guardControl(%s)=%v, want blocked=%v", tc.addr, err, tc.blocked)
-			}
-		})
-	}
-}
-
-func TestHostList(t *testing.T) {
-	var l HostList
-	if err := l.Set(" Wiki.Intranet , 10.1.2.3:8080,[::1]:9000,, [fd00::5] "); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := l.String(), "wiki.intranet,10.1.2.3:8080,[::1]:9000,fd00::5"; got != want {
-		t.Fatalf("String()=%q, want %q", got, want)
-	}
-	for _, tc := range []struct {
-		hostport string
-		want     bool
-	}{
-		{"wiki.intranet:80", true},
-		{"WIKI.intranet:8443", true},
-		{"wiki.intranet.evil.example:80", false},
-		{"intranet:80", false},
-		{"10.1.2.3:8080", true},
-		{"10.1.2.3:80", false},
-		{"[::1]:9000", true},
-		{"[::1]:9001", false},
-		{"[fd00::5]:443", true},
-		{"127.0.0.1:9000", false},
-	} {
-		if got := l.allows(tc.hostport); got != tc.want {
-			t.Errorf("allows(%q)=%v, want %v", tc.hostport, got, tc.want)
-		}
-	}
-	for _, bad := range []string{"http://wiki", "wiki/path", "wiki:http", "wiki:0", "wiki:70000", "user@wiki", "a b", "fd00::5:x:y:80:"} {
-		var l HostList
-		if err := l.Set(bad); err == nil {
-			t.Errorf("Set(%q) accepted %v, want an error", bad, l)
-		}
 	}
 }
 

@@ -7,18 +7,19 @@ import (
 	"time"
 
 	"folio/article"
+	"folio/internal/fetch"
 	"folio/internal/httpcache"
 )
 
 // Config is what the HTTP layer is told by the command line.
 type Config struct {
-	BaseURL        string   // public base URL for absolute links, without a trailing slash
-	Token          string   // API token for writes; "" refuses every write
-	FrameAncestors string   // CSP frame-ancestors source list for the embeds
-	MaxBody        int64    // largest request body in bytes
-	RateLimit      float64  // limited requests a minute per client; 0 turns the limit off
-	ExtractAllow   HostList // private hosts POST /api/extract may fetch
-	CacheSize      int64    // bound of the response cache in bytes; 0 means httpcache.DefaultSize
+	BaseURL        string         // public base URL for absolute links, without a trailing slash
+	Token          string         // API token for writes; "" refuses every write
+	FrameAncestors string         // CSP frame-ancestors source list for the embeds
+	MaxBody        int64          // largest request body in bytes
+	RateLimit      float64        // limited requests a minute per client; 0 turns the limit off
+	ExtractAllow   fetch.HostList // private hosts POST /api/extract may fetch
+	CacheSize      int64          // bound of the response cache in bytes; 0 means httpcache.DefaultSize
 	// Freshness is how long a reading of the store's write count is
 	// trusted: a write by another process shows at most this late. 0
 	// means defaultFreshness; below 0 reads it on every request.
