@@ -1,25 +1,3 @@
-package fetch
-
-import (
-	"bytes"
-	"context"
-	"errors"
-	"fmt"
-	"io"
-	"mime"
-	"net"
-	"net/http"
-	"net/netip"
-	"net/url"
-	"strconv"
-	"strings"
-	"syscall"
-	"time"
-	"unicode/utf8"
-
-	"golang.org/x/net/html/charset"
-)
-
 // Package fetch gets web pages for the server on behalf of its users, inside
 // a fence: anyone who can reach the API can make the server fetch a URL,
 // so a Client reaches public addresses only (and the hosts the operator
@@ -42,6 +20,28 @@ import (
 // The operator may allow named private hosts (-extract-allow) for an
 // intranet: an entry "host" allows that host name on any port, "host:port"
 // that port only; names match exactly, case aside, before resolution.
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/net/html/charset"
+)
+
 const (
 	DefaultTimeout = 10 * time.Second
 	DefaultMaxBody = 5 << 20 // 5 MiB
