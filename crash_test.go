@@ -74,8 +74,29 @@ func TestCrashSafety(t *testing.T) {
 	acked := map[string]string{} // slug → html it was acknowledged with
 	client := &http.Client{Timeout: 5 * time.Second}
 
+	// verify checks that every write acknowledged so far is served intact.
+	verify := func(base string) {
+		t.Helper()
+		for slug, html := range acked {
+			res, err := client.Get(base + "/api/articles/" + slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var a struct {
+				Title string `json:"title"`
+				HTML  string `json:"html"`
+			}
+			json.NewDecoder(res.Body).Decode(&a)
+			res.Body.Close()
+			if res.StatusCode != 200 || a.Title != "Crash "+slug || a.HTML != html {
+				t.Fatalf("acknowledged %s: status %d title %q html %q, want %q", slug, res.StatusCode, a.Title, a.HTML, html)
+			}
+		}
+	}
+
 	for round := range 5 {
 		cmd, base := startChild(t, bin, db, token)
+		verify(base) // what the previous rounds acknowledged survived their kill
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		stop := make(chan struct{})
@@ -122,23 +143,9 @@ func TestCrashSafety(t *testing.T) {
 		t.Fatalf("only %d writes acknowledged: the test did not exercise the server", len(acked))
 	}
 
-	// Restart: every acknowledged article is served intact.
+	// Restart after the last kill: every acknowledged article is served intact.
 	cmd, base := startChild(t, bin, db, token)
-	for slug, html := range acked {
-		res, err := client.Get(base + "/api/articles/" + slug)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var a struct {
-			Title string `json:"title"`
-			HTML  string `json:"html"`
-		}
-		json.NewDecoder(res.Body).Decode(&a)
-		res.Body.Close()
-		if res.StatusCode != 200 || a.Title != "Crash "+slug || a.HTML != html {
-			t.Fatalf("acknowledged %s: status %d title %q html %q, want %q", slug, res.StatusCode, a.Title, a.HTML, html)
-		}
-	}
+	verify(base)
 	cmd.Process.Kill()
 	cmd.Wait()
 

@@ -298,8 +298,8 @@ func TestXSS(t *testing.T) {
 func TestXSSPreview(t *testing.T) {
 	vectors := xssLimit(loadXSSVectors(t))
 	srv := startXSSServer(t, filepath.Join(t.TempDir(), "folio.db"))
-	if code, _ := srv.do(t, http.MethodGet, "/preview", nil); code == http.StatusNotFound {
-		t.Skip("TODO(issue 6): /preview does not exist yet; when it does, type every vector into it here")
+	if code, _ := srv.do(t, http.MethodGet, "/preview", nil); code != http.StatusOK {
+		t.Fatalf("GET /preview: status %d, want 200: the preview must exist for its vectors to be tried", code)
 	}
 	browser := xssBrowser(t)
 	x := newXSSTab(t, browser, xssAllow{Origins: []string{srv.URL}}, false)

@@ -71,8 +71,17 @@ func TestLogWriterTimer(t *testing.T) {
 	logs := newLogWriter(out, time.Millisecond)
 	defer logs.Close()
 	io.WriteString(logs, "line\n")
-	for out.String() == "" { // the timer writes it out; the test's timeout bounds the wait
+	// The timer writes the line out without a Flush: wait for it, up to
+	// a bound far beyond the 1 ms interval.
+	deadline := time.Now().Add(10 * time.Second)
+	for out.String() == "" {
+		if time.Now().After(deadline) {
+			t.Fatal("the timer did not write the buffered line out within 10 s")
+		}
 		time.Sleep(time.Millisecond)
+	}
+	if got := out.String(); got != "line\n" {
+		t.Fatalf("wrote %q, want the line", got)
 	}
 }
 
