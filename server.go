@@ -26,6 +26,7 @@ import (
 
 	"folio/article"
 	"folio/importer"
+	"folio/internal/purge"
 	"folio/internal/server"
 	"folio/store"
 )
@@ -78,6 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // layer's part, and what the process itself needs.
 type config struct {
 	server.Config
+	Purge   []purge.Endpoint // edge caches to purge after each write (-purge)
 	Addr    string
 	DB      string
 	Samples bool
@@ -132,6 +134,16 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 			return fmt.Errorf("%q is not a size such as 64MiB or 1GB", v)
 		}
 		cfg.CacheSize = int64(n)
+		return nil
+	})
+	fs.Func("purge", "after each write, tell an edge cache which responses to drop: varnish=URL (PURGE with xkey) or webhook=URL (JSON POST); repeatable, or several separated by spaces in FOLIO_PURGE", func(v string) error {
+		for _, spec := range strings.Fields(v) {
+			e, err := purge.Parse(spec)
+			if err != nil {
+				return err
+			}
+			cfg.Purge = append(cfg.Purge, e)
+		}
 		return nil
 	})
 	fs.StringVar(&cfg.Pprof, "pprof", "", "serve the Go profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off when empty")
@@ -209,6 +221,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if cfg.Token == "" {
 		logger.Warn("no API token: writes are refused; set -token or FOLIO_TOKEN to allow them")
 	}
+	cfg.Config.Purge = purge.NewQueue(cfg.Purge, logger)
+	defer cfg.Config.Purge.Close()
 	h, err := server.New(&cfg.Config, st, logger, time.Now)
 	if err != nil {
 		ln.Close()
@@ -247,6 +261,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	cfg.Config.Purge.Wait() // the purges of the last writes
 	return nil
 }
 

@@ -136,6 +136,7 @@ func waitSettled(t *testing.T, ctx context.Context, n int) []embedFrame {
 }
 
 func TestEmbedCards(t *testing.T) {
+	t.Parallel()
 	f := newEmbedFixture(t)
 	ctx := embedBrowser(t)
 	console := watchConsole(t, ctx)
@@ -215,6 +216,7 @@ func TestEmbedCards(t *testing.T) {
 }
 
 func TestEmbedForgedMessages(t *testing.T) {
+	t.Parallel()
 	f := newEmbedFixture(t)
 	ctx := embedBrowser(t)
 	ctx = withTimeout(t, ctx, 60*time.Second)
@@ -268,6 +270,7 @@ const iv = setInterval(() => { parent.postMessage(msg, "*"); if (++n === 5) clea
 }
 
 func TestEmbedWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	f := newEmbedFixture(t)
 	ctx := embedBrowser(t)
 	ctx = withTimeout(t, ctx, 30*time.Second)
@@ -310,6 +313,7 @@ func TestEmbedWithoutJavaScript(t *testing.T) {
 }
 
 func TestEmbedPrivacyMode(t *testing.T) {
+	t.Parallel()
 	f := newEmbedFixture(t)
 	resp, loader := f.srv.get(t, "/embed.js")
 	if resp.StatusCode != 200 {
@@ -388,6 +392,7 @@ func TestEmbedPrivacyMode(t *testing.T) {
 }
 
 func TestEmbedHostileArticle(t *testing.T) {
+	t.Parallel()
 	f := newEmbedFixture(t)
 	// The API decodes character references in text fields, so these become
 	// literal markup in the stored plain text.

@@ -171,6 +171,7 @@ func pvCheckNothingRan(t *testing.T, tb *tab) {
 }
 
 func TestPreviewHostileDraft(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := pvOpen(t, srv)
 	pvFormat(tb, "html")
@@ -280,6 +281,7 @@ func TestPreviewHostileDraft(t *testing.T) {
 // TestPreviewSampleMatchesImport pastes the sample article as plain text
 // and compares the result with `folio import` of the same file.
 func TestPreviewSampleMatchesImport(t *testing.T) {
+	t.Parallel()
 	sample := filepath.Join(repoRoot, "samples", "000_bf3c0d247e44f2ef.txt")
 	data, err := os.ReadFile(sample)
 	if err != nil {
@@ -360,6 +362,7 @@ func pvDrafts(tb *tab) []string {
 }
 
 func TestPreviewDrafts(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := pvOpen(t, srv)
 	if got := pvDrafts(tb); !slices.Equal(got, []string{"*Untitled draft"}) {
@@ -451,6 +454,7 @@ func TestPreviewDrafts(t *testing.T) {
 }
 
 func TestPreviewPublish(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := pvOpen(t, srv)
 	pvFormat(tb, "html")
@@ -560,6 +564,7 @@ func TestPreviewPublish(t *testing.T) {
 }
 
 func TestPreviewImportRefused(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := pvOpen(t, srv)
 	tb.do(chromedp.Click(chromedp.CSS(".pv-import summary")))
@@ -580,6 +585,7 @@ func TestPreviewImportRefused(t *testing.T) {
 }
 
 func TestPreviewOffline(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := pvOpen(t, srv)
 	tb.waitFor(`navigator.serviceWorker.controller !== null`)
@@ -631,6 +637,7 @@ func TestPreviewOffline(t *testing.T) {
 // themes (the frames hold the site's own components, which the reader's
 // tests check), then checks the tabs of the narrow layout.
 func TestPreviewAccessibility(t *testing.T) {
+	t.Parallel()
 	axe, err := os.ReadFile("testdata/axe.min.js")
 	if err != nil {
 		t.Fatal(err)
@@ -694,6 +701,7 @@ func TestPreviewAccessibility(t *testing.T) {
 // (a MutationObserver on data-rev, which is set after the frames are
 // written) and for the next animation frame.
 func TestPreviewMeasure(t *testing.T) {
+	t.Parallel()
 	if f := flag.Lookup("measure"); !*measurePreview && (f == nil || f.Value.String() != "true") {
 		t.Skip("run with -measure-preview")
 	}

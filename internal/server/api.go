@@ -11,6 +11,7 @@ import (
 	"folio/article"
 	"folio/draft"
 	"folio/importer"
+	"folio/internal/purge"
 	"folio/sanitize"
 )
 
@@ -29,7 +30,7 @@ func handleArticleList(st article.Store, cache *responses, logger *slog.Logger) 
 			f.Limit = n
 		}
 		key := "api/list\x00" + f.Cursor + "\x00" + f.Tag + "\x00" + f.Query + "\x00" + strconv.Itoa(f.Limit)
-		res, err := cache.getJSON(r.Context(), key, func(ctx context.Context) (any, error) {
+		res, err := cache.getJSON(r.Context(), key, []string{purge.List}, func(ctx context.Context) (any, error) {
 			page, err := st.List(ctx, f)
 			if err == nil && page.Articles == nil {
 				page.Articles = []article.Summary{}
@@ -53,7 +54,7 @@ func handleArticleGet(st article.Store, cache *responses, logger *slog.Logger) h
 			writeError(w, r, logger, err)
 			return
 		}
-		res, err := cache.getJSON(r.Context(), "api/article\x00"+slug, func(ctx context.Context) (any, error) {
+		res, err := cache.getJSON(r.Context(), "api/article\x00"+slug, []string{purge.Article(slug)}, func(ctx context.Context) (any, error) {
 			return st.Get(ctx, slug)
 		})
 		if err != nil {
@@ -83,7 +84,11 @@ func getBySlug(ctx context.Context, st article.Store, slug string) (*article.Art
 	return st.Get(ctx, slug)
 }
 
-func handleArticleCreate(st article.Store, logger *slog.Logger, limit int64, now func() time.Time) http.Handler {
+// written is told the slugs a committed write touched, so that shared
+// caches drop what showed them (purgeWritten).
+type written func(slugs ...string)
+
+func handleArticleCreate(st article.Store, logger *slog.Logger, limit int64, now func() time.Time, done written) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d, err := decodeArticle(w, r, limit)
 		if err != nil {
@@ -99,12 +104,13 @@ func handleArticleCreate(st article.Store, logger *slog.Logger, limit int64, now
 			writeError(w, r, logger, err)
 			return
 		}
+		done(a.Slug)
 		w.Header().Set("Location", "/api/articles/"+a.Slug)
 		writeJSON(w, http.StatusCreated, a)
 	})
 }
 
-func handleArticleUpdate(st article.Store, logger *slog.Logger, limit int64, now func() time.Time) http.Handler {
+func handleArticleUpdate(st article.Store, logger *slog.Logger, limit int64, now func() time.Time, done written) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug := r.PathValue("slug")
 		old, err := getBySlug(r.Context(), st, slug)
@@ -136,11 +142,12 @@ func handleArticleUpdate(st article.Store, logger *slog.Logger, limit int64, now
 			writeError(w, r, logger, err)
 			return
 		}
+		done(slug, a.Slug)
 		writeJSON(w, http.StatusOK, a)
 	})
 }
 
-func handleArticleDelete(st article.Store, logger *slog.Logger) http.Handler {
+func handleArticleDelete(st article.Store, logger *slog.Logger, done written) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug := r.PathValue("slug")
 		if err := article.ValidSlug(slug); err != nil {
@@ -151,6 +158,7 @@ func handleArticleDelete(st article.Store, logger *slog.Logger) http.Handler {
 			writeError(w, r, logger, err)
 			return
 		}
+		done(slug)
 		w.WriteHeader(http.StatusNoContent)
 	})
 }

@@ -1,15 +1,19 @@
 package server
 
 import (
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"folio/article"
+	"folio/internal/purge"
 	"folio/store"
 )
 
@@ -145,5 +149,93 @@ func TestWritesDisabledWithoutToken(t *testing.T) {
 	rec := serve(h, "POST", "/api/articles", `{"title":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": "Bearer anything"})
 	if rec.Code != 403 || !strings.Contains(rec.Body.String(), "-token") {
 		t.Fatalf("status=%d body=%s, want 403 saying how to configure a token", rec.Code, rec.Body)
+	}
+}
+
+// TestPurgeAfterWrites checks the edge-cache contract: every cacheable
+// response names what it shows (Surrogate-Key, Cache-Tag), a configured
+// purger lets shared caches keep them for a day, and each committed write
+// purges the keys it touched, and nothing else.
+func TestPurgeAfterWrites(t *testing.T) {
+	var mu sync.Mutex
+	var purged [][]string
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b struct{ Keys []string }
+		json.NewDecoder(r.Body).Decode(&b)
+		mu.Lock()
+		purged = append(purged, b.Keys)
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	e, err := purge.Parse("webhook=" + hook.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := purge.NewQueue([]purge.Endpoint{e}, nil)
+	defer q.Close()
+	h, st := newTestHandler(t, &Config{Token: "tok", MaxBody: 1 << 20, BaseURL: "http://example.test", FrameAncestors: "*", Purge: q})
+	defer st.Close()
+	auth := map[string]string{"Content-Type": "application/json", "Authorization": "Bearer tok"}
+	if rec := serve(h, "POST", "/api/articles", `{"slug":"first","title":"First","html":"<p>x</p>"}`, auth); rec.Code != 201 {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	}
+	q.Wait()
+	for _, tc := range []struct{ path, keys string }{
+		{"/api/articles/first", "a:first folio"},
+		{"/a/first", "a:first folio"},
+		{"/embed/first", "a:first folio"},
+		{"/oembed?url=" + url.QueryEscape("http://example.test/a/first"), "a:first folio"},
+		{"/api/articles", "list folio"},
+		{"/", "list folio"},
+		{"/feed.atom", "list folio"},
+		{"/feed.json", "list folio"},
+	} {
+		rec := serve(h, "GET", tc.path, "", nil)
+		if rec.Code != 200 || rec.Header().Get("Surrogate-Key") != tc.keys || rec.Header().Get("Cache-Tag") != strings.ReplaceAll(tc.keys, " ", ",") {
+			t.Errorf("%s: %d Surrogate-Key=%q Cache-Tag=%q, want %q", tc.path, rec.Code, rec.Header().Get("Surrogate-Key"), rec.Header().Get("Cache-Tag"), tc.keys)
+		}
+		if cc := rec.Header().Get("Cache-Control"); !strings.Contains(cc, "s-maxage=86400") || !strings.Contains(cc, "stale-if-error=") {
+			t.Errorf("%s: Cache-Control=%q, want a day for shared caches and stale-if-error", tc.path, cc)
+		}
+	}
+	// A missing article's card and page are tagged too: creating it drops them.
+	if rec := serve(h, "GET", "/embed/later", "", nil); rec.Code != 404 || rec.Header().Get("Surrogate-Key") != "a:later folio" {
+		t.Errorf("missing card: %d Surrogate-Key=%q", rec.Code, rec.Header().Get("Surrogate-Key"))
+	}
+	if rec := serve(h, "PUT", "/api/articles/first", `{"slug":"renamed","title":"First","html":"<p>y</p>"}`, auth); rec.Code != 200 {
+		t.Fatalf("update: %d %s", rec.Code, rec.Body)
+	}
+	if rec := serve(h, "DELETE", "/api/articles/renamed", "", auth); rec.Code != 204 {
+		t.Fatalf("delete: %d", rec.Code)
+	}
+	if rec := serve(h, "DELETE", "/api/articles/renamed", "", auth); rec.Code != 404 {
+		t.Fatalf("second delete: %d", rec.Code)
+	}
+	q.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	var all []string
+	for _, k := range purged {
+		all = append(all, strings.Join(k, " "))
+	}
+	// The queue may merge the keys of writes that come close together.
+	got := strings.Join(all, " | ")
+	for _, want := range []string{"a:first", "a:renamed", "list"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("purged %q, want %s among them", got, want)
+		}
+	}
+	if strings.Contains(got, "folio") {
+		t.Fatalf("purged %q: a write must not purge everything", got)
+	}
+	if n := strings.Count(got, "a:renamed"); n < 1 || len(purged) > 3 {
+		t.Fatalf("purged %q: one purge per committed write at most (the failed delete purges nothing)", got)
+	}
+
+	// Without a purger, shared caches keep today's short lifetimes.
+	h2, st2 := newTestHandler(t, &Config{MaxBody: 1 << 20, BaseURL: "http://example.test"})
+	defer st2.Close()
+	if cc := serve(h2, "GET", "/api/articles", "", nil).Header().Get("Cache-Control"); strings.Contains(cc, "s-maxage=86400") {
+		t.Fatalf("Cache-Control=%q without a purger", cc)
 	}
 }

@@ -3,13 +3,16 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"folio/article"
 	"folio/internal/httpcache"
+	"folio/internal/purge"
 )
 
 // apiCacheControl lets browsers and CDNs keep API reads briefly and serve
@@ -23,9 +26,44 @@ const apiCacheControl = "public, max-age=10, stale-while-revalidate=60"
 // the watch's interval for another process's (folio import). The bound in
 // bytes, the LRU eviction and the shared, detached builds are
 // httpcache.Cache's.
+//
+// Every cached response names what it shows for edge caches (purge.Keys
+// in Surrogate-Key and Cache-Tag). With a purger configured (edge), a
+// write purges what it touched, so shared caches may keep responses for a
+// day and serve them stale while Folio is unreachable (shared).
 type responses struct {
 	watch *storeWatch
 	cache *httpcache.Cache
+	edge  bool // a purger is configured
+}
+
+// Shared-cache lifetimes when writes purge the edge.
+const (
+	edgeMaxAge      = 86400  // s-maxage: a day
+	edgeStaleRevive = 86400  // stale-while-revalidate
+	edgeStaleError  = 604800 // stale-if-error: a week
+)
+
+// header completes a response's header: its Cache-Control from cc, the
+// browser's policy, which with a purger configured lets shared caches keep
+// the response for a day (s-maxage) and serve it stale on origin errors;
+// and the keys of what it shows, plus purge.All.
+func (c *responses) header(h http.Header, cc string, keys ...string) http.Header {
+	if c.edge && !strings.Contains(cc, "no-cache") && !strings.Contains(cc, "no-store") {
+		var parts []string
+		for _, d := range strings.Split(cc, ",") {
+			d = strings.TrimSpace(d)
+			if name, _, _ := strings.Cut(d, "="); name != "s-maxage" && name != "stale-while-revalidate" && name != "stale-if-error" {
+				parts = append(parts, d)
+			}
+		}
+		cc = strings.Join(parts, ", ") + fmt.Sprintf(", s-maxage=%d, stale-while-revalidate=%d, stale-if-error=%d", edgeMaxAge, edgeStaleRevive, edgeStaleError)
+	}
+	h.Set("Cache-Control", cc)
+	keys = append(keys, purge.All)
+	h.Set("Surrogate-Key", purge.SurrogateKey(keys...))
+	h.Set("Cache-Tag", purge.CacheTag(keys...))
+	return h
 }
 
 // get returns the asset for key, built by build when the cache has none
@@ -34,8 +72,9 @@ func (c *responses) get(ctx context.Context, key string, build func(ctx context.
 	return c.cache.Get(ctx, key, c.watch.version(ctx), build)
 }
 
-// getJSON is get for an API response: load's value as JSON.
-func (c *responses) getJSON(ctx context.Context, key string, load func(ctx context.Context) (any, error)) (*httpcache.Asset, error) {
+// getJSON is get for an API response: load's value as JSON, showing what
+// the keys name.
+func (c *responses) getJSON(ctx context.Context, key string, keys []string, load func(ctx context.Context) (any, error)) (*httpcache.Asset, error) {
 	return c.get(ctx, key, func(ctx context.Context) (*httpcache.Asset, error) {
 		val, err := load(ctx)
 		if err != nil {
@@ -45,10 +84,9 @@ func (c *responses) getJSON(ctx context.Context, key string, load func(ctx conte
 		if err != nil {
 			return nil, err
 		}
-		return httpcache.New(append(b, '\n'), http.Header{
-			"Content-Type":  {"application/json; charset=utf-8"},
-			"Cache-Control": {apiCacheControl},
-		}), nil
+		return httpcache.New(append(b, '\n'), c.header(http.Header{
+			"Content-Type": {"application/json; charset=utf-8"},
+		}, apiCacheControl, keys...)), nil
 	})
 }
 

@@ -20,6 +20,7 @@ import (
 	"folio/article"
 	"folio/embedcard"
 	"folio/internal/httpcache"
+	"folio/internal/purge"
 	"folio/web"
 )
 
@@ -131,11 +132,11 @@ func (c *cardServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
 	opts, err := embedcard.ParseOptions(r.URL.Query())
 	if err != nil {
-		c.serveProblem(w, r, http.StatusBadRequest, opts, "This embed’s address is not valid", article.Message(err))
+		c.serveProblem(w, r, slug, http.StatusBadRequest, opts, "This embed’s address is not valid", article.Message(err))
 		return
 	}
 	if article.ValidSlug(slug) != nil {
-		c.serveProblem(w, r, http.StatusNotFound, opts, "Article not found", "There is no article at this address.")
+		c.serveProblem(w, r, slug, http.StatusNotFound, opts, "Article not found", "There is no article at this address.")
 		return
 	}
 	page, err := c.cache.get(r.Context(), "card\x00"+slug+"?"+opts.Query(), func(ctx context.Context) (*httpcache.Asset, error) {
@@ -150,10 +151,10 @@ func (c *cardServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "":
 		page.Serve(w, r, http.StatusOK)
 	case article.ENOTFOUND:
-		c.serveProblem(w, r, http.StatusNotFound, opts, "Article not found", "It may have been removed or renamed.")
+		c.serveProblem(w, r, slug, http.StatusNotFound, opts, "Article not found", "It may have been removed or renamed.")
 	default:
 		c.logger.Error("embed: get article", "slug", slug, "err", err)
-		c.serveProblem(w, r, http.StatusInternalServerError, opts, "This card could not be shown", "Please try again later.")
+		c.serveProblem(w, r, slug, http.StatusInternalServerError, opts, "This card could not be shown", "Please try again later.")
 	}
 }
 
@@ -177,21 +178,21 @@ func (c *cardServer) render(s *article.Summary, opts embedcard.Options) *httpcac
 	if imgOrigin != "" {
 		imgSrc = imgOrigin
 	}
-	return c.page(s.Title, s.Lang, s.Dir, opts, body, imgSrc, http.StatusOK)
+	return c.page(s.Slug, s.Title, s.Lang, s.Dir, opts, body, imgSrc, http.StatusOK)
 }
 
 // serveProblem answers with a small card saying what went wrong, in the
 // embed's theme, with the status. It links to the publisher's home page.
-func (c *cardServer) serveProblem(w http.ResponseWriter, r *http.Request, status int, opts embedcard.Options, title, detail string) {
+func (c *cardServer) serveProblem(w http.ResponseWriter, r *http.Request, slug string, status int, opts embedcard.Options, title, detail string) {
 	body := `<article class="card embed problem"><h2 class="card-title"><a class="card-link" href="` +
 		html.EscapeString(c.baseStr+"/") + `" target="_blank" rel="noopener">` + html.EscapeString(title) +
 		`</a></h2><p class="meta card-meta">` + html.EscapeString(detail) + `</p><p class="card-tags">` +
 		html.EscapeString(c.base.Host) + `</p></article>`
-	c.page(title, "", "", opts, body, "'none'", status).Serve(w, r, status)
+	c.page(slug, title, "", "", opts, body, "'none'", status).Serve(w, r, status)
 }
 
 // page wraps a rendered card in the standalone page with its headers.
-func (c *cardServer) page(title, lang, dir string, opts embedcard.Options, card, imgSrc string, status int) *httpcache.Asset {
+func (c *cardServer) page(slug, title, lang, dir string, opts embedcard.Options, card, imgSrc string, status int) *httpcache.Asset {
 	var b strings.Builder
 	b.Grow(len(cardCSS) + len(card) + 1024)
 	b.WriteString(`<!doctype html><html`)
@@ -223,11 +224,7 @@ func (c *cardServer) page(title, lang, dir string, opts embedcard.Options, card,
 	b.WriteString(card)
 	b.WriteString(`<script>` + cardScript + `</script></body></html>`)
 
-	cache, prepare := "public, max-age=300, stale-while-revalidate=3600", httpcache.New
-	if status != http.StatusOK {
-		cache, prepare = "public, max-age=60", httpcache.NewPlain
-	}
-	return prepare([]byte(b.String()), http.Header{
+	header := http.Header{
 		"Content-Type": {"text/html; charset=utf-8"},
 		"Content-Security-Policy": {"default-src 'none'; script-src " + cardScriptHash + "; style-src " + styleSrc +
 			"; img-src " + imgSrc + "; base-uri 'none'; form-action 'none'; frame-ancestors " + c.frameAncestors +
@@ -236,8 +233,15 @@ func (c *cardServer) page(title, lang, dir string, opts embedcard.Options, card,
 		"X-Content-Type-Options":       {"nosniff"},
 		"X-Robots-Tag":                 {"noindex"},
 		"Cross-Origin-Resource-Policy": {"cross-origin"},
-		"Cache-Control":                {cache},
-	})
+	}
+	switch status {
+	case http.StatusOK:
+		return httpcache.New([]byte(b.String()), c.cache.header(header, "public, max-age=300, stale-while-revalidate=3600", purge.Article(slug)))
+	case http.StatusNotFound: // kept a minute, and dropped at once when the article is created
+		return httpcache.NewPlain([]byte(b.String()), c.cache.header(header, "public, max-age=60", purge.Article(slug)))
+	}
+	header.Set("Cache-Control", "no-store")
+	return httpcache.NewPlain([]byte(b.String()), header)
 }
 
 // hostRE matches the host (and port) of an image URL that may be named in

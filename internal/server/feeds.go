@@ -17,6 +17,7 @@ import (
 	"folio/article"
 	"folio/embedcard"
 	"folio/internal/httpcache"
+	"folio/internal/purge"
 )
 
 // feedSize is the number of articles in a feed: the newest.
@@ -74,11 +75,10 @@ func (f *feedServer) build(ctx context.Context, kind feedKind) (*httpcache.Asset
 	if err != nil {
 		return nil, err
 	}
-	return httpcache.New(body, http.Header{
+	return httpcache.New(body, f.cache.header(http.Header{
 		"Content-Type":                {ctype},
-		"Cache-Control":               {"public, max-age=300, stale-while-revalidate=3600"},
 		"Access-Control-Allow-Origin": {"*"},
-	}), nil
+	}, "public, max-age=300, stale-while-revalidate=3600", purge.List)), nil
 }
 
 // articles reads the full articles of a listing. One that went missing

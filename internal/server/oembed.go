@@ -15,6 +15,7 @@ import (
 	"folio/article"
 	"folio/embedcard"
 	"folio/internal/httpcache"
+	"folio/internal/purge"
 	"folio/internal/wire"
 )
 
@@ -68,7 +69,7 @@ func handleOEmbed(st article.Store, cache *responses, base *url.URL, logger *slo
 			}
 			key := fmt.Sprintf("oembed\x00%s\x00%d\x00%d\x00%s\x00%s", req.slug, req.maxWidth, req.maxHeight, format, req.opts.Query())
 			return cache.get(r.Context(), key, func(ctx context.Context) (*httpcache.Asset, error) {
-				return buildOEmbed(ctx, st, base, baseStr, req, format)
+				return buildOEmbed(ctx, st, cache, base, baseStr, req, format)
 			})
 		}()
 		if err != nil {
@@ -93,7 +94,7 @@ func (e notImplementedError) Error() string { return string(e) }
 
 // buildOEmbed answers the request in the format ("json", "" or "xml"),
 // encoded, compressed and with its headers.
-func buildOEmbed(ctx context.Context, st article.Store, base *url.URL, baseStr string, req *oembedRequest, format string) (*httpcache.Asset, error) {
+func buildOEmbed(ctx context.Context, st article.Store, cache *responses, base *url.URL, baseStr string, req *oembedRequest, format string) (*httpcache.Asset, error) {
 	a, err := st.Get(ctx, req.slug)
 	if err != nil {
 		if article.Code(err) == article.ENOTFOUND {
@@ -105,10 +106,7 @@ func buildOEmbed(ctx context.Context, st article.Store, base *url.URL, baseStr s
 	if err != nil {
 		return nil, err
 	}
-	header := http.Header{
-		"Access-Control-Allow-Origin": {"*"},
-		"Cache-Control":               {oembedCacheControl},
-	}
+	header := cache.header(http.Header{"Access-Control-Allow-Origin": {"*"}}, oembedCacheControl, purge.Article(req.slug))
 	var body []byte
 	if format == "xml" {
 		b, err := xml.Marshal(resp)

@@ -22,6 +22,7 @@ import (
 	"folio/app"
 	"folio/article"
 	"folio/internal/httpcache"
+	"folio/internal/purge"
 	"folio/internal/wire"
 	"folio/web"
 
@@ -362,13 +363,18 @@ func (p *pages) render(ctx context.Context, u *url.URL) (*httpcache.Asset, error
 		"Cache-Control":           {"no-cache"},
 	}
 	body = p.fixHead(header, body, u, status)
+	var keys []string
+	if slug := app.ArticleSlug(u.Path); slug != "" {
+		keys = append(keys, purge.Article(slug)) // also on its 404: a create drops it
+	} else if u.Path == "/" {
+		keys = append(keys, purge.List)
+	}
 	var page *httpcache.Asset
 	if status == http.StatusOK {
-		header["Cache-Control"] = []string{pageCacheControl}
-		page = httpcache.New(body, header)
+		page = httpcache.New(body, p.cache.header(header, pageCacheControl, keys...))
 		page.SetETag(p.pageETag(u, body))
 	} else {
-		page = httpcache.NewPlain(body, header)
+		page = httpcache.NewPlain(body, p.cache.header(header, "no-cache", keys...))
 	}
 	page.SetStatus(status)
 	return page, nil

@@ -9,6 +9,7 @@ import (
 	"folio/article"
 	"folio/internal/fetch"
 	"folio/internal/httpcache"
+	"folio/internal/purge"
 )
 
 // Config is what the HTTP layer is told by the command line.
@@ -24,6 +25,9 @@ type Config struct {
 	// trusted: a write by another process shows at most this late. 0
 	// means defaultFreshness; below 0 reads it on every request.
 	Freshness time.Duration
+	// Purge, when it has endpoints, is told what each committed write
+	// touched, and lets shared caches keep responses for a day.
+	Purge *purge.Queue
 }
 
 // New builds the whole HTTP surface: the API, the embeds and the
@@ -41,7 +45,7 @@ func New(cfg *Config, st article.Store, logger *slog.Logger, now func() time.Tim
 		every = defaultFreshness
 	}
 	watch := &storeWatch{store: st, every: every}
-	cache := &responses{watch: watch, cache: httpcache.NewCache(cfg.CacheSize)}
+	cache := &responses{watch: watch, cache: httpcache.NewCache(cfg.CacheSize), edge: cfg.Purge.Enabled()}
 	pages, err := newPages(pageConfig{Store: st, BaseURL: base, Logger: logger, Cache: cache})
 	if err != nil {
 		return nil, err
@@ -65,13 +69,23 @@ func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, st article.Store,
 		return requireToken(cfg.Token, logger, withRateLimit(lim, logger, withInvalidate(cache.watch, h)))
 	}
 	limit := cfg.MaxBody
+	// After a committed write: edge caches drop what showed the articles
+	// and every listing. (This server's own cache follows the store's write
+	// count: withInvalidate.)
+	done := func(slugs ...string) {
+		keys := []string{purge.List}
+		for _, s := range slugs {
+			keys = append(keys, purge.Article(s))
+		}
+		cfg.Purge.Purge(keys...)
+	}
 
 	// The JSON API.
 	mux.Handle("GET /api/articles", handleArticleList(st, cache, logger))       // limit, cursor, tag, q
 	mux.Handle("GET /api/articles/{slug}", handleArticleGet(st, cache, logger)) // no parameters
-	mux.Handle("POST /api/articles", write(handleArticleCreate(st, logger, limit, now)))
-	mux.Handle("PUT /api/articles/{slug}", write(handleArticleUpdate(st, logger, limit, now)))
-	mux.Handle("DELETE /api/articles/{slug}", write(handleArticleDelete(st, logger)))
+	mux.Handle("POST /api/articles", write(handleArticleCreate(st, logger, limit, now, done)))
+	mux.Handle("PUT /api/articles/{slug}", write(handleArticleUpdate(st, logger, limit, now, done)))
+	mux.Handle("DELETE /api/articles/{slug}", write(handleArticleDelete(st, logger, done)))
 	mux.Handle("POST /api/sanitize", withRateLimit(lim, logger, handleSanitize(logger, limit)))
 	mux.Handle("POST /api/extract", withRateLimit(lim, logger, handleExtract(cfg.ExtractAllow, logger, limit)))
 	mux.Handle("/api/", handleAPINotFound(logger))
