@@ -36,11 +36,13 @@ func folioBinary(t *testing.T) string {
 	return bin
 }
 
-// startChild starts `folio serve` as a child process on a free port and
-// returns its base URL once it listens.
-func startChild(t *testing.T, bin, db, token string) (*exec.Cmd, string) {
+// startChild starts `folio serve` as a child process on a free port (or
+// the -addr among the extra flags) and returns its base URL once it
+// listens.
+func startChild(t *testing.T, bin, db, token string, extra ...string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-db", db, "-token", token, "-rate-limit", "0", "-samples=false")
+	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-db", db, "-token", token, "-rate-limit", "0", "-samples=false"}, extra...)
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
