@@ -79,11 +79,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // layer's part, and what the process itself needs.
 type config struct {
 	server.Config
-	Purge   []purge.Endpoint // edge caches to purge after each write (-purge)
-	Addr    string
-	DB      string
-	Samples bool
-	Pprof   string // loopback address for net/http/pprof; "" (the default) serves none
+	Purge    []purge.Endpoint // edge caches to purge after each write (-purge)
+	Addr     string
+	DB       string
+	Samples  bool
+	Pprof    string // loopback address for net/http/pprof; "" (the default) serves none
+	SiteLogo string // -site-logo: a file, read at start
 }
 
 // envFlag sets a flag's default from its FOLIO_* environment variable.
@@ -146,6 +147,11 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		}
 		return nil
 	})
+	fs.StringVar(&cfg.Site.Name, "site-name", server.DefaultSiteName, "the publication's name: page titles, og:site_name, JSON-LD publisher, oEmbed provider_name, feeds, the manifest and every embed card")
+	fs.StringVar(&cfg.Site.Description, "site-description", "", "one sentence about the publication (feeds, manifest)")
+	fs.StringVar(&cfg.Site.Lang, "site-lang", "en", "the publication's language (BCP 47), for pages and feeds")
+	fs.StringVar(&cfg.Site.Accent, "site-accent", "#1f3a5f", "the publication's colour, #rrggbb (manifest theme, share images)")
+	fs.StringVar(&cfg.SiteLogo, "site-logo", "", "the publication's logo, a PNG, JPEG, GIF, WebP or SVG file served by Folio (default: the bundled icon)")
 	fs.StringVar(&cfg.Pprof, "pprof", "", "serve the Go profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off when empty")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: folio serve [flags]\n\nFlags (each also read from FOLIO_<NAME>, e.g. FOLIO_BASE_URL):")
@@ -169,6 +175,16 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if err := server.CheckFrameAncestors(cfg.FrameAncestors); err != nil {
 		return nil, fmt.Errorf("-frame-ancestors: %v", err)
+	}
+	if cfg.SiteLogo != "" {
+		logo, err := server.LoadLogo(cfg.SiteLogo)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Site.Logo = logo
+	}
+	if err := server.CheckSite(&cfg.Site); err != nil {
+		return nil, err
 	}
 	if cfg.MaxBody <= 0 {
 		return nil, fmt.Errorf("-max-body must be positive")

@@ -22,7 +22,7 @@ type notFound struct {
 // path that is no page (the page does not show the path it was asked for),
 // so that unknown paths cannot make it render pages.
 func (n *notFound) OnPreRender(ctx app.Context) {
-	ctx.Page().SetTitle("Page not found · Folio")
+	ctx.Page().SetTitle("Page not found · " + siteName())
 }
 
 // OnNav hands a link the app does not know (a feed, an embed) back to the
@@ -35,7 +35,7 @@ func (n *notFound) OnNav(ctx app.Context) {
 		app.Window().Get("location").Call("reload")
 		return
 	}
-	ctx.Page().SetTitle("Page not found · Folio")
+	ctx.Page().SetTitle("Page not found · " + siteName())
 }
 
 func (n *notFound) Render() app.UI {

@@ -90,7 +90,7 @@ func (p *preview) OnNav(ctx app.Context) {
 }
 
 func (p *preview) setPage(ctx app.Context) {
-	ctx.Page().SetTitle("Preview · Folio")
+	ctx.Page().SetTitle("Preview · " + siteName())
 	ctx.Page().SetDescription("Write or paste a draft and see the card, the reader and the embed as they will be published.")
 }
 

@@ -154,13 +154,13 @@ func (r *reader) setPage(ctx app.Context) {
 	setCanonical(ctx, "/a/"+r.slug, "")
 	switch {
 	case r.notFound:
-		p.SetTitle("Page not found · Folio")
+		p.SetTitle("Page not found · " + siteName())
 		return
 	case r.art == nil:
 		return
 	}
 	a := r.art
-	p.SetTitle(pageTitle(a.Title + " · Folio"))
+	p.SetTitle(pageTitle(a.Title + " · " + siteName()))
 	if !app.IsServer {
 		return
 	}

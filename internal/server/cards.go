@@ -88,9 +88,10 @@ type cardServer struct {
 	frameAncestors string
 	logger         *slog.Logger
 	cache          *responses
+	site           *Site
 }
 
-func newCardServer(st article.Store, base *url.URL, frameAncestors string, cache *responses, logger *slog.Logger) *cardServer {
+func newCardServer(st article.Store, base *url.URL, site *Site, frameAncestors string, cache *responses, logger *slog.Logger) *cardServer {
 	fa := frameAncestors
 	if fa == "" {
 		fa = "*"
@@ -101,7 +102,7 @@ func newCardServer(st article.Store, base *url.URL, frameAncestors string, cache
 	}
 	return &cardServer{
 		store: st, base: base, baseStr: strings.TrimRight(base.String(), "/"),
-		frameAncestors: fa, logger: logger, cache: cache,
+		frameAncestors: fa, logger: logger, cache: cache, site: site,
 	}
 }
 
@@ -172,11 +173,12 @@ func (c *cardServer) render(s *article.Summary, opts embedcard.Options) *httpcac
 	if imgOrigin != "" {
 		class += " has-image"
 	}
-	card := ui.NewCard(*s).Base(c.baseStr).Target("_blank").Eager(true).Class(class)
+	card := ui.NewCard(*s).Base(c.baseStr).Target("_blank").Eager(true).Class(class).
+		Source(c.site.Name, c.baseStr+c.site.Logo.Path)
 	body := goapp.HTMLString(card)
-	imgSrc := "'none'"
-	if imgOrigin != "" {
-		imgSrc = imgOrigin
+	imgSrc := imageOrigin(c.baseStr) // the site's logo
+	if imgOrigin != "" && imgOrigin != imgSrc {
+		imgSrc += " " + imgOrigin
 	}
 	return c.page(s.Slug, s.Title, s.Lang, s.Dir, opts, body, imgSrc, http.StatusOK)
 }
@@ -187,7 +189,7 @@ func (c *cardServer) serveProblem(w http.ResponseWriter, r *http.Request, slug s
 	body := `<article class="card embed problem"><h2 class="card-title"><a class="card-link" href="` +
 		html.EscapeString(c.baseStr+"/") + `" target="_blank" rel="noopener">` + html.EscapeString(title) +
 		`</a></h2><p class="meta card-meta">` + html.EscapeString(detail) + `</p><p class="card-tags">` +
-		html.EscapeString(c.base.Host) + `</p></article>`
+		html.EscapeString(c.site.Name) + `</p></article>`
 	c.page(slug, title, "", "", opts, body, "'none'", status).Serve(w, r, status)
 }
 

@@ -48,7 +48,8 @@ func newEmbedEnv(t *testing.T, base, frameAncestors string) *embedEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(&Config{BaseURL: strings.TrimRight(base, "/"), FrameAncestors: frameAncestors, MaxBody: 1 << 20, Freshness: -1},
+	h, err := New(&Config{BaseURL: strings.TrimRight(base, "/"), FrameAncestors: frameAncestors, MaxBody: 1 << 20, Freshness: -1,
+		Site: Site{Name: "Example Daily", Lang: "en-GB", Description: "News from the example desk."}},
 		st, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +238,7 @@ func TestCardPage(t *testing.T) {
 	for k, want := range map[string]string{
 		"default-src":     "'none'",
 		"script-src":      cspHash(cardScript),
-		"img-src":         "https://img.example",
+		"img-src":         "https://news.example https://img.example", // the site's logo, the article's image
 		"frame-ancestors": "*",
 		"base-uri":        "'none'",
 		"form-action":     "'none'",
@@ -475,7 +476,7 @@ func TestCardPageHostile(t *testing.T) {
 		if src, _ := url.Parse(htmltest.Attr(img, "src")); src == nil || src.Host != "img.example" || src.Query().Get("x") != `"><script>alert(5)</script>` {
 			t.Fatalf("image src=%q does not name the same URL", htmltest.Attr(img, "src"))
 		}
-		if got := cspDirectives(rec.Header().Get("Content-Security-Policy"))["img-src"]; got != "https://img.example" {
+		if got := cspDirectives(rec.Header().Get("Content-Security-Policy"))["img-src"]; got != "https://news.example https://img.example" {
 			t.Fatalf("img-src=%q", got)
 		}
 	}

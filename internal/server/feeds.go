@@ -39,6 +39,7 @@ type feedServer struct {
 	base   *url.URL
 	logger *slog.Logger
 	cache  *responses
+	site   *Site
 }
 
 func (f *feedServer) handler(kind feedKind) http.Handler {
@@ -67,10 +68,10 @@ func (f *feedServer) build(ctx context.Context, kind feedKind) (*httpcache.Asset
 	var body []byte
 	ctype := "application/feed+json; charset=utf-8"
 	if kind == feedAtom {
-		body, err = atomFeedBytes(arts, f.base)
+		body, err = atomFeedBytes(arts, f.base, f.site)
 		ctype = "application/atom+xml; charset=utf-8"
 	} else {
-		body, err = jsonFeedBytes(arts, f.base)
+		body, err = jsonFeedBytes(arts, f.base, f.site)
 	}
 	if err != nil {
 		return nil, err
@@ -97,13 +98,14 @@ func (f *feedServer) articles(ctx context.Context, list []article.Summary) ([]*a
 	return out, nil
 }
 
-// feedTitle names the publisher's feeds after the host of the base URL.
-func feedTitle(base *url.URL) string { return base.Host }
-
 // Atom 1.0 (RFC 4287).
 type atomFeed struct {
 	XMLName   xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang      string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr,omitempty"`
 	Title     string      `xml:"title"`
+	Subtitle  string      `xml:"subtitle,omitempty"`
+	Icon      string      `xml:"icon,omitempty"`
+	Logo      string      `xml:"logo,omitempty"`
 	ID        string      `xml:"id"`
 	Updated   string      `xml:"updated"`
 	Links     []atomLink  `xml:"link"`
@@ -148,13 +150,17 @@ type atomEntry struct {
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // atomFeedBytes writes the Atom feed of the articles, newest first.
-func atomFeedBytes(arts []*article.Article, base *url.URL) ([]byte, error) {
+func atomFeedBytes(arts []*article.Article, base *url.URL, site *Site) ([]byte, error) {
 	root := strings.TrimRight(base.String(), "/")
 	feed := atomFeed{
-		Title:     feedTitle(base),
+		Lang:      site.Lang,
+		Title:     site.Name,
+		Subtitle:  site.Description,
+		Icon:      root + site.Logo.Path,
+		Logo:      root + site.Logo.Path,
 		ID:        root + "/",
 		Updated:   atomTime(time.Unix(0, 0)),
-		Author:    atomPerson{Name: feedTitle(base)},
+		Author:    atomPerson{Name: site.Name},
 		Generator: "Folio",
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: root + "/feed.atom"},
@@ -224,8 +230,12 @@ func imageType(src string) string {
 type jsonFeed struct {
 	Version     string       `json:"version"`
 	Title       string       `json:"title"`
+	Description string       `json:"description,omitempty"`
 	HomePageURL string       `json:"home_page_url"`
 	FeedURL     string       `json:"feed_url"`
+	Icon        string       `json:"icon,omitempty"`
+	Favicon     string       `json:"favicon,omitempty"`
+	Language    string       `json:"language,omitempty"`
 	Authors     []jsonAuthor `json:"authors,omitempty"`
 	Items       []jsonItem   `json:"items"`
 }
@@ -250,14 +260,18 @@ type jsonItem struct {
 }
 
 // jsonFeedBytes writes the JSON Feed of the articles, newest first.
-func jsonFeedBytes(arts []*article.Article, base *url.URL) ([]byte, error) {
+func jsonFeedBytes(arts []*article.Article, base *url.URL, site *Site) ([]byte, error) {
 	root := strings.TrimRight(base.String(), "/")
 	feed := jsonFeed{
 		Version:     "https://jsonfeed.org/version/1.1",
-		Title:       feedTitle(base),
+		Title:       site.Name,
+		Description: site.Description,
 		HomePageURL: root + "/",
 		FeedURL:     root + "/feed.json",
-		Authors:     []jsonAuthor{{Name: feedTitle(base)}},
+		Icon:        root + site.Logo.Path,
+		Favicon:     root + site.Logo.Path,
+		Language:    site.Lang,
+		Authors:     []jsonAuthor{{Name: site.Name}},
 		Items:       []jsonItem{},
 	}
 	for _, a := range arts {

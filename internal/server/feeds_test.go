@@ -49,8 +49,17 @@ func TestFeeds(t *testing.T) {
 			if f.FeedType != tt.feedType {
 				t.Fatalf("FeedType=%q, want %q", f.FeedType, tt.feedType)
 			}
-			if f.Title != "news.example" || f.Link != "https://news.example/folio/" || f.FeedLink != "https://news.example/folio"+tt.path {
+			if f.Title != "Example Daily" || f.Link != "https://news.example/folio/" || f.FeedLink != "https://news.example/folio"+tt.path {
 				t.Fatalf("feed title %q, link %q, self %q", f.Title, f.Link, f.FeedLink)
+			}
+			// The publisher: name, language, description and logo.
+			if f.Language != "en-GB" || f.Description != "News from the example desk." || f.Image == nil ||
+				!strings.HasPrefix(f.Image.URL, "https://news.example/folio/site/logo-") || len(f.Authors) == 0 || f.Authors[0].Name != "Example Daily" {
+				t.Fatalf("feed language %q, description %q, image %+v, authors %+v", f.Language, f.Description, f.Image, f.Authors)
+			}
+			if logo := e.get(t, strings.TrimPrefix(f.Image.URL, "https://news.example/folio")); logo.Code != 200 || logo.Header().Get("Content-Type") != "image/png" ||
+				!strings.Contains(logo.Header().Get("Cache-Control"), "immutable") {
+				t.Fatalf("the logo: %d %q %q", logo.Code, logo.Header().Get("Content-Type"), logo.Header().Get("Cache-Control"))
 			}
 			if len(f.Items) != 2 || f.Items[0].Title != "Hello, world" || f.Items[1].Title != "An older story" {
 				t.Fatalf("items=%v, want the two articles newest first", f.Items)

@@ -21,7 +21,7 @@ import (
 // writes '<', '>' and '&' as \u escapes so that nothing can end the script
 // element. go-app prints attributes without HTML escaping (goapp.md §2.6),
 // so this HTML is added to the rendered page, not built with go-app.
-func readerMeta(a *article.Article, base *url.URL) string {
+func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 	root := strings.TrimRight(base.String(), "/")
 	reader := embedcard.ReaderURL(root, a.Slug)
 	desc := a.Excerpt
@@ -55,7 +55,11 @@ func readerMeta(a *article.Article, base *url.URL) string {
 	meta("property", "og:title", a.Title)
 	meta("property", "og:description", desc)
 	meta("property", "og:url", reader)
-	meta("property", "og:site_name", a.Site)
+	siteName := a.Site
+	if siteName == "" {
+		siteName = site.Name
+	}
+	meta("property", "og:site_name", siteName)
 	if a.Lang != "" {
 		meta("property", "og:locale", strings.ReplaceAll(a.Lang, "-", "_"))
 	}
@@ -105,11 +109,23 @@ func readerMeta(a *article.Article, base *url.URL) string {
 	if img != "" {
 		ld["image"] = []string{img}
 	}
+	publisher := map[string]any{
+		"@type": "Organization",
+		"name":  site.Name,
+		"url":   root + "/",
+		"logo": map[string]any{
+			"@type": "ImageObject", "url": root + site.Logo.Path,
+			"width": site.Logo.Width, "height": site.Logo.Height,
+		},
+	}
+	ld["publisher"] = publisher
 	if a.Author != "" {
 		ld["author"] = []map[string]string{{"@type": "Person", "name": a.Author}}
+	} else {
+		ld["author"] = []map[string]any{publisher}
 	}
-	if a.Site != "" {
-		ld["publisher"] = map[string]string{"@type": "Organization", "name": a.Site}
+	if a.Site != "" && a.Site != site.Name {
+		ld["sourceOrganization"] = map[string]string{"@type": "Organization", "name": a.Site}
 	}
 	if len(a.Tags) > 0 {
 		ld["keywords"] = a.Tags
@@ -146,10 +162,25 @@ func oembedLink(a *article.Article, base *url.URL) string {
 		`<` + oembedURL(root, reader, "xml") + `>; rel="alternate"; type="text/xml+oembed"`
 }
 
-// feedLinks returns the home page's feed discovery links.
-func feedLinks(base *url.URL) string {
+// siteMeta returns the tags that name the publisher on every page: the
+// app's name (which the WebAssembly app reads for its titles), and the
+// site's name and logo for unfurlers on pages other than an article's,
+// whose readerMeta says more.
+func siteMeta(site *Site, base *url.URL, article bool) string {
 	root := strings.TrimRight(base.String(), "/")
-	title := html.EscapeString(feedTitle(base))
+	name := html.EscapeString(site.Name)
+	s := `<meta name="application-name" content="` + name + `">` + "\n"
+	if !article {
+		s += `<meta property="og:site_name" content="` + name + `">` + "\n" +
+			`<meta property="og:image" content="` + html.EscapeString(root+site.Logo.Path) + `">` + "\n"
+	}
+	return s
+}
+
+// feedLinks returns the home page's feed discovery links.
+func feedLinks(base *url.URL, site *Site) string {
+	root := strings.TrimRight(base.String(), "/")
+	title := html.EscapeString(site.Name)
 	return `<link rel="alternate" type="application/atom+xml" title="` + title + ` (Atom)" href="` +
 		html.EscapeString(root+"/feed.atom") + `">` + "\n" +
 		`<link rel="alternate" type="application/feed+json" title="` + title + ` (JSON Feed)" href="` +

@@ -51,7 +51,7 @@ func TestReaderMeta(t *testing.T) {
 		Tags: []string{"news", "go"}, Lang: "en-GB", WordCount: 321, URL: "https://origin.example/story",
 		Image: &article.Image{Src: "https://img.example/lead.jpg", Alt: "Lead"},
 	}
-	meta, links, scripts := headTags(t, readerMeta(a, base))
+	meta, links, scripts := headTags(t, readerMeta(a, base, testSite(t, "Example Daily")))
 	reader := "https://news.example/folio/a/hello-world"
 	for k, want := range map[string]string{
 		"og:type": "article", "og:title": "Hello, world", "og:description": "A short excerpt.", "og:url": reader,
@@ -104,7 +104,7 @@ func TestReaderMeta(t *testing.T) {
 	a.Image = nil
 	a.Excerpt = ""
 	a.Subtitle = "The subtitle"
-	meta, _, _ = headTags(t, readerMeta(a, base))
+	meta, _, _ = headTags(t, readerMeta(a, base, testSite(t, "Example Daily")))
 	if meta["twitter:card"][0] != "summary" || meta["og:image"] != nil || meta["og:description"][0] != "The subtitle" {
 		t.Fatalf("no image: twitter:card=%v og:image=%v og:description=%v", meta["twitter:card"], meta["og:image"], meta["og:description"])
 	}
@@ -114,7 +114,7 @@ func TestReaderMetaHostile(t *testing.T) {
 	e := newEmbedEnv(t, "https://news.example", "")
 	a := e.create(t, hostileDraft())
 	checkHostile(t, a)
-	head := readerMeta(a, e.base)
+	head := readerMeta(a, e.base, testSite(t, "Example Daily"))
 	meta, links, scripts := headTags(t, head)
 	for k, want := range map[string]string{
 		"og:title": a.Title, "og:description": a.Excerpt, "og:site_name": a.Site, "og:image": a.Image.Src,
@@ -165,7 +165,7 @@ func TestOEmbedLink(t *testing.T) {
 
 func TestFeedLinks(t *testing.T) {
 	base, _ := url.Parse("https://news.example/folio")
-	_, links, _ := headTags(t, feedLinks(base))
+	_, links, _ := headTags(t, feedLinks(base, testSite(t, "Example Daily")))
 	if links["alternate application/atom+xml"] != "https://news.example/folio/feed.atom" ||
 		links["alternate application/feed+json"] != "https://news.example/folio/feed.json" || len(links) != 2 {
 		t.Fatalf("links=%v", links)

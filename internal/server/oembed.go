@@ -54,7 +54,7 @@ var oembedCacheControl = "public, max-age=" + strconv.Itoa(oembedCacheAge)
 // nothing else: responses are cached, encoded and compressed, by the
 // canonical form of those (the slug the url names, the sizes as numbers,
 // the options as embedcard writes them), with an ETag.
-func handleOEmbed(st article.Store, cache *responses, base *url.URL, logger *slog.Logger) http.Handler {
+func handleOEmbed(st article.Store, cache *responses, site *Site, base *url.URL, logger *slog.Logger) http.Handler {
 	baseStr := strings.TrimRight(base.String(), "/")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -69,7 +69,7 @@ func handleOEmbed(st article.Store, cache *responses, base *url.URL, logger *slo
 			}
 			key := fmt.Sprintf("oembed\x00%s\x00%d\x00%d\x00%s\x00%s", req.slug, req.maxWidth, req.maxHeight, format, req.opts.Query())
 			return cache.get(r.Context(), key, func(ctx context.Context) (*httpcache.Asset, error) {
-				return buildOEmbed(ctx, st, cache, base, baseStr, req, format)
+				return buildOEmbed(ctx, st, cache, site, base, baseStr, req, format)
 			})
 		}()
 		if err != nil {
@@ -94,7 +94,7 @@ func (e notImplementedError) Error() string { return string(e) }
 
 // buildOEmbed answers the request in the format ("json", "" or "xml"),
 // encoded, compressed and with its headers.
-func buildOEmbed(ctx context.Context, st article.Store, cache *responses, base *url.URL, baseStr string, req *oembedRequest, format string) (*httpcache.Asset, error) {
+func buildOEmbed(ctx context.Context, st article.Store, cache *responses, site *Site, base *url.URL, baseStr string, req *oembedRequest, format string) (*httpcache.Asset, error) {
 	a, err := st.Get(ctx, req.slug)
 	if err != nil {
 		if article.Code(err) == article.ENOTFOUND {
@@ -102,7 +102,7 @@ func buildOEmbed(ctx context.Context, st article.Store, cache *responses, base *
 		}
 		return nil, err
 	}
-	resp, err := newOEmbed(a.Summary(), baseStr, base.Host, req)
+	resp, err := newOEmbed(a.Summary(), baseStr, site.Name, req)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func slugFromURL(raw string, base *url.URL) (string, error) {
 // height at that width. If the card does not fit maxheight in its
 // layout, the compact layout is tried; if that does not fit either, the
 // answer is ENOTFOUND, as oEmbed has no status for "too small".
-func newOEmbed(s article.Summary, base, host string, req *oembedRequest) (*oembedResponse, error) {
+func newOEmbed(s article.Summary, base, siteName string, req *oembedRequest) (*oembedResponse, error) {
 	opts := req.opts
 	width := embedcard.DefaultWidth
 	if req.maxWidth > 0 && req.maxWidth < width {
@@ -220,7 +220,7 @@ func newOEmbed(s article.Summary, base, host string, req *oembedRequest) (*oembe
 		Type:         "rich",
 		Title:        s.Title,
 		AuthorName:   s.Author,
-		ProviderName: host,
+		ProviderName: siteName,
 		ProviderURL:  base + "/",
 		CacheAge:     oembedCacheAge,
 		HTML:         embedcard.Snippet(s, base, opts),

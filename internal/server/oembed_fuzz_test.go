@@ -65,7 +65,7 @@ func oembedFuzzEnv(tb testing.TB) (http.Handler, []string) {
 		}
 		base, _ := url.Parse(oembedFuzzBase)
 		cache := &responses{watch: &storeWatch{store: st, every: -1}, cache: httpcache.NewCache(0)}
-		oembedFuzzHandler = handleOEmbed(st, cache, base, slog.New(slog.DiscardHandler))
+		oembedFuzzHandler = handleOEmbed(st, cache, testSite(tb, "Folio"), base, slog.New(slog.DiscardHandler))
 	})
 	if oembedFuzzErr != nil {
 		tb.Fatal(oembedFuzzErr)

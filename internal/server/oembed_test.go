@@ -82,7 +82,7 @@ func TestOEmbed(t *testing.T) {
 				tw, th := embedcard.ImageBox(tt.width, tt.layout)
 				want := oembedResponse{
 					XMLName: got.XMLName, Version: "1.0", Type: "rich", Title: a.Title, AuthorName: a.Author,
-					ProviderName: "news.example", ProviderURL: base + "/", CacheAge: 3600,
+					ProviderName: "Example Daily", ProviderURL: base + "/", CacheAge: 3600,
 					ThumbnailURL: a.Image.Src, ThumbnailWidth: tw, ThumbnailHeight: th,
 					HTML: embedcard.Snippet(a.Summary(), base, opts), Width: tt.width, Height: tt.height,
 				}

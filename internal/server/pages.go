@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -56,6 +57,8 @@ type pageConfig struct {
 	// routes; without one (tests) pages get a cache of their own that
 	// reads the store's write count on every request.
 	Cache *responses
+	// Site is the publisher's identity; CheckSite's defaults when nil.
+	Site *Site
 }
 
 // pageCacheControl lets browsers keep a page only while they revalidate it
@@ -80,6 +83,7 @@ type pages struct {
 	baseURL *url.URL
 	logger  *slog.Logger
 	cache   *responses // rendered pages, by canonical URI (servePage)
+	site    *Site
 }
 
 // newPages returns the handler for every path that is not the API, an
@@ -133,13 +137,21 @@ func newPages(cfg pageConfig) (*pages, error) {
 	if cache == nil {
 		cache = &responses{watch: &storeWatch{store: store, every: -1}, cache: httpcache.NewCache(0)}
 	}
-	p := &pages{files: files, base: base, baseURL: cfg.BaseURL, logger: logger, cache: cache}
+	site := cfg.Site
+	if site == nil {
+		site = &Site{}
+		if err := CheckSite(site); err != nil {
+			return nil, err
+		}
+	}
+	app.SiteName = site.Name
+	p := &pages{files: files, base: base, baseURL: cfg.BaseURL, logger: logger, cache: cache, site: site}
 	h := &goapp.Handler{
-		Name:        "Folio",
-		ShortName:   "Folio",
-		Title:       "Folio",
-		Description: "Articles you can read anywhere, even offline.",
-		Lang:        "en",
+		Name:        site.Name,
+		ShortName:   site.Name,
+		Title:       site.Name,
+		Description: cmp.Or(site.Description, "Articles you can read anywhere, even offline."),
+		Lang:        site.Lang,
 		Icon: goapp.Icon{
 			Default:    "/web/icon-192.png",
 			Large:      "/web/icon-512.png",
@@ -147,7 +159,7 @@ func newPages(cfg pageConfig) (*pages, error) {
 			AppleTouch: "/web/icon-192.png",
 		},
 		BackgroundColor:         "#ffffff",
-		ThemeColor:              "#1f3a5f",
+		ThemeColor:              site.Accent,
 		LoadingLabel:            "Loading {progress}%",
 		Styles:                  []string{"/web/site.css"},
 		Scripts:                 []string{"/web/folio.js"}, // no defer: it applies the theme before the first paint
@@ -474,7 +486,7 @@ func (p *pages) fixHead(header http.Header, body []byte, u *url.URL, status int)
 	}
 	body = append(bytes.Replace(body[:end], []byte(goappViewport), []byte(ourViewport), 1), body[end:]...)
 	if status != http.StatusOK {
-		return body
+		return injectHead(body, siteMeta(p.site, p.baseURL, true))
 	}
 	switch {
 	case app.ArticleSlug(u.Path) != "":
@@ -485,11 +497,11 @@ func (p *pages) fixHead(header http.Header, body []byte, u *url.URL, status int)
 			return body
 		}
 		header.Set("Link", oembedLink(st.Article, p.baseURL))
-		return injectHead(body, readerMeta(st.Article, p.baseURL))
+		return injectHead(body, siteMeta(p.site, p.baseURL, true)+readerMeta(st.Article, p.baseURL, p.site))
 	case u.Path == "/":
-		return injectHead(body, feedLinks(p.baseURL))
+		return injectHead(body, siteMeta(p.site, p.baseURL, false)+feedLinks(p.baseURL, p.site))
 	}
-	return body
+	return injectHead(body, siteMeta(p.site, p.baseURL, false))
 }
 
 // bufferedResponse collects go-app's response so that servePage can fix

@@ -21,6 +21,7 @@ type Config struct {
 	RateLimit      float64        // limited requests a minute per client; 0 turns the limit off
 	ExtractAllow   fetch.HostList // private hosts POST /api/extract may fetch
 	CacheSize      int64          // bound of the response cache in bytes; 0 means httpcache.DefaultSize
+	Site           Site           // the publisher's identity (CheckSite fills its defaults)
 	// Freshness is how long a reading of the store's write count is
 	// trusted: a write by another process shows at most this late. 0
 	// means defaultFreshness; below 0 reads it on every request.
@@ -37,6 +38,10 @@ func New(cfg *Config, st article.Store, logger *slog.Logger, now func() time.Tim
 	if err != nil {
 		return nil, err
 	}
+	site := cfg.Site
+	if err := CheckSite(&site); err != nil {
+		return nil, err
+	}
 	// One cache serves every cached response (API, pages, cards, oEmbed,
 	// feeds), keyed on the store's write count, which one watch reads;
 	// writes through this server refresh it at once.
@@ -46,19 +51,19 @@ func New(cfg *Config, st article.Store, logger *slog.Logger, now func() time.Tim
 	}
 	watch := &storeWatch{store: st, every: every}
 	cache := &responses{watch: watch, cache: httpcache.NewCache(cfg.CacheSize), edge: cfg.Purge.Enabled()}
-	pages, err := newPages(pageConfig{Store: st, BaseURL: base, Logger: logger, Cache: cache})
+	pages, err := newPages(pageConfig{Store: st, BaseURL: base, Logger: logger, Cache: cache, Site: &site})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, cfg, base, st, logger, now, cache, pages)
+	addRoutes(mux, cfg, base, &site, st, logger, now, cache, pages)
 	return withRecover(logger, withLogging(logger, withSecurityHeaders(mux))), nil
 }
 
 // addRoutes maps the entire HTTP surface on one screen. Each cached read
 // names, in its handler's comment, the query parameters it reads; its
 // cache key is made of those alone.
-func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, st article.Store, logger *slog.Logger, now func() time.Time, cache *responses, pages *pages) {
+func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, site *Site, st article.Store, logger *slog.Logger, now func() time.Time, cache *responses, pages *pages) {
 	// Writes and the sanitiser share one budget per client address; the
 	// token is checked first so a wrong token cannot drain a client's budget.
 	var lim *clientLimiter
@@ -92,10 +97,10 @@ func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, st article.Store,
 	mux.Handle("GET /healthz", handleHealthz(st, logger))
 
 	// What partner sites use: the card page, its loader, oEmbed, the feeds.
-	mux.Handle("GET /embed/{slug}", newCardServer(st, base, cfg.FrameAncestors, cache, logger)) // theme, layout, accent, width
+	mux.Handle("GET /embed/{slug}", newCardServer(st, base, site, cfg.FrameAncestors, cache, logger)) // theme, layout, accent, width
 	mux.Handle("GET /embed.js", handleEmbedLoader(loaderAsset))
-	mux.Handle("GET /oembed", handleOEmbed(st, cache, base, logger)) // url, maxwidth, maxheight, format, theme, layout, accent
-	feeds := &feedServer{store: st, base: base, logger: logger, cache: cache}
+	mux.Handle("GET /oembed", handleOEmbed(st, cache, site, base, logger)) // url, maxwidth, maxheight, format, theme, layout, accent
+	feeds := &feedServer{store: st, base: base, logger: logger, cache: cache, site: site}
 	mux.Handle("GET /feed.atom", feeds.handler(feedAtom)) // no parameters
 	mux.Handle("GET /feed.json", feeds.handler(feedJSON)) // no parameters
 
@@ -103,6 +108,7 @@ func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, st article.Store,
 	mux.HandleFunc("GET /web/app.wasm", pages.serveWasm)
 	mux.HandleFunc("GET /web/{file}", pages.serveWebFile)
 	mux.HandleFunc("GET /robots.txt", pages.serveWebFile)
+	mux.HandleFunc("GET /site/{file}", site.serveLogo)     // the logo, at a hashed path
 	mux.Handle("GET /sitemap.xml", http.NotFoundHandler()) // go-app would fetch these from the Host
 	mux.Handle("GET /ads.txt", http.NotFoundHandler())     // header's site (goapp.md §3.4)
 	for _, path := range goappFiles {
