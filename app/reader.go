@@ -467,10 +467,13 @@ func leadImage(img *article.Image) app.UI {
 	}
 	src := safeURL(img.Src)
 	if src == "" {
-		if len(caption) == 0 {
+		// A caption without its image (a scraper kept the text, not the
+		// picture) is the article's lead quote; the credit of a picture
+		// that is not there means nothing.
+		if img.Caption == "" {
 			return nil
 		}
-		return app.P().Class("lead-caption").Body(caption...)
+		return app.Blockquote().Class("lead-quote").Body(app.P().Text(img.Caption))
 	}
 	var figcaption app.UI
 	if len(caption) > 0 {

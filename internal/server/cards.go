@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -180,7 +181,7 @@ func (c *cardServer) render(s *article.Summary, opts embedcard.Options) *httpcac
 	if imgOrigin != "" && imgOrigin != imgSrc {
 		imgSrc += " " + imgOrigin
 	}
-	return c.page(s.Slug, s.Title, s.Lang, s.Dir, opts, body, imgSrc, http.StatusOK)
+	return c.page(s.Slug, s.Title, cmp.Or(s.Excerpt, s.Subtitle, s.Title+" · "+c.site.Name), s.Lang, s.Dir, opts, body, imgSrc, http.StatusOK)
 }
 
 // serveProblem answers with a small card saying what went wrong, in the
@@ -190,17 +191,15 @@ func (c *cardServer) serveProblem(w http.ResponseWriter, r *http.Request, slug s
 		html.EscapeString(c.baseStr+"/") + `" target="_blank" rel="noopener">` + html.EscapeString(title) +
 		`</a></h2><p class="meta card-meta">` + html.EscapeString(detail) + `</p><p class="card-tags">` +
 		html.EscapeString(c.site.Name) + `</p></article>`
-	c.page(slug, title, "", "", opts, body, "'none'", status).Serve(w, r, status)
+	c.page(slug, title, detail, "", "", opts, body, "'none'", status).Serve(w, r, status)
 }
 
 // page wraps a rendered card in the standalone page with its headers.
-func (c *cardServer) page(slug, title, lang, dir string, opts embedcard.Options, card, imgSrc string, status int) *httpcache.Asset {
+func (c *cardServer) page(slug, title, desc, lang, dir string, opts embedcard.Options, card, imgSrc string, status int) *httpcache.Asset {
 	var b strings.Builder
 	b.Grow(len(cardCSS) + len(card) + 1024)
 	b.WriteString(`<!doctype html><html`)
-	if lang != "" {
-		b.WriteString(` lang="` + html.EscapeString(lang) + `"`)
-	}
+	b.WriteString(` lang="` + html.EscapeString(cmp.Or(lang, c.site.Lang)) + `"`)
 	if dir == "rtl" || dir == "ltr" {
 		b.WriteString(` dir="` + dir + `"`)
 	}
@@ -215,7 +214,11 @@ func (c *cardServer) page(slug, title, lang, dir string, opts embedcard.Options,
 		`<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">` +
 		`<meta name="referrer" content="no-referrer"><title>`)
 	b.WriteString(html.EscapeString(title))
-	b.WriteString(`</title><style>` + cardCSS + `</style>`)
+	b.WriteString(`</title>`)
+	if desc != "" {
+		b.WriteString(`<meta name="description" content="` + html.EscapeString(desc) + `">`)
+	}
+	b.WriteString(`<style>` + cardCSS + `</style>`)
 	styleSrc := cardCSSHash
 	if opts.Accent != "" {
 		accent := `:root[data-theme][data-layout]{--accent:` + opts.Accent + `}`

@@ -47,9 +47,9 @@ var oembedCacheControl = "public, max-age=" + strconv.Itoa(oembedCacheAge)
 // handleOEmbed is the oEmbed 1.0 provider:
 // GET /oembed?url=…&maxwidth=…&maxheight=…&format=json|xml. Besides the
 // standard parameters it takes the card's theme, layout and accent. It
-// answers 400 for a malformed request (no url, a url that is not on this
-// site, a bad size or option), 404 for a url that names no article or a
-// maxheight no card fits in, and 501 for a format other than json or xml.
+// answers 400 for a malformed request (no url, a bad size or option), 404
+// for a url that is not on this site or names no article, or a maxheight
+// no card fits in, and 501 for a format other than json or xml.
 // It reads url, maxwidth, maxheight, format and the card options, and
 // nothing else: responses are cached, encoded and compressed, by the
 // canonical form of those (the slug the url names, the sizes as numbers,
@@ -179,7 +179,8 @@ func slugFromURL(raw string, base *url.URL) (string, error) {
 		return "", article.Errorf(article.EINVALID, "url must be an absolute http(s) URL, not %q", clipText(raw, 200))
 	}
 	if !strings.EqualFold(u.Host, base.Host) {
-		return "", article.Errorf(article.EINVALID, "url %q is not on this site (%s)", clipText(raw, 200), base.Host)
+		// oEmbed 1.0 §2.3.4: a URL the provider has no response for is a 404.
+		return "", article.Errorf(article.ENOTFOUND, "url %q is not on this site (%s)", clipText(raw, 200), base.Host)
 	}
 	prefix := strings.TrimRight(base.Path, "/")
 	rest, ok := strings.CutPrefix(u.Path, prefix)

@@ -155,7 +155,7 @@ func TestOEmbedErrors(t *testing.T) {
 		{"NoURL", nil, 400, "url is required"},
 		{"RelativeURL", []string{"url", "/folio/a/hello-world"}, 400, "absolute http(s) URL"},
 		{"OtherScheme", []string{"url", "javascript:alert(1)"}, 400, "absolute http(s) URL"},
-		{"OtherSite", []string{"url", "https://evil.example/folio/a/hello-world"}, 400, "not on this site"},
+		{"OtherSite", []string{"url", "https://evil.example/folio/a/hello-world"}, 404, "not on this site"},
 		{"BadMaxWidth", []string{"url", page, "maxwidth", "wide"}, 400, "maxwidth must be"},
 		{"ZeroMaxWidth", []string{"url", page, "maxwidth", "0"}, 400, "maxwidth must be"},
 		{"NegativeMaxHeight", []string{"url", page, "maxheight", "-5"}, 400, "maxheight must be"},
