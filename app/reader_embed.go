@@ -100,7 +100,9 @@ func (r *reader) embedUI(a *article.Article) app.UI {
 			sel("embed-layout", "Card layout", embedLayoutChoices, o.Layout, func(o *embedcard.Options, v string) { o.Layout = v }),
 			live,
 			app.Label().For("embed-code").Text("Embed code"),
-			app.Textarea().ID("embed-code").Class("embed-code").ReadOnly(true).Rows(6).Text(snippet),
+			// The snippet is the textarea's content, which go-app escapes as text;
+			// its value attribute would be written with backslash quoting.
+			app.Textarea().ID("embed-code").Class("embed-code").ReadOnly(true).Rows(6).Body(app.Text(snippet)),
 			app.Label().For("embed-url").Text("Or paste the article's address into WordPress, Ghost or Discourse"),
 			app.Input().ID("embed-url").Class("share-url").Type("url").ReadOnly(true).Value(attr(link)),
 			app.Div().Class("tool-row").Body(

@@ -226,3 +226,21 @@ func TestPageStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbedCodeEscaped checks the prerendered Embed panel: the snippet is
+// the textarea's escaped text, not a value attribute, which go-app would
+// write with backslash quoting.
+func TestEmbedCodeEscaped(t *testing.T) {
+	out := app.HTMLString(&reader{slug: "s", art: &article.Article{Slug: "s", Title: `Say "hi" <b>`}, status: ready})
+	i := strings.Index(out, `<textarea`)
+	if i < 0 {
+		t.Fatal("no embed code textarea")
+	}
+	ta := out[i : i+strings.Index(out[i:], "</textarea>")]
+	if strings.Contains(ta, "value=") || strings.Contains(ta, `\"`) {
+		t.Fatalf("the textarea carries its snippet in an attribute: %s", ta)
+	}
+	if !strings.Contains(ta, "&lt;blockquote") || strings.Contains(ta, "<blockquote") {
+		t.Fatalf("the snippet is not escaped text: %s", ta)
+	}
+}
