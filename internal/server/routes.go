@@ -26,6 +26,10 @@ type Config struct {
 	// trusted: a write by another process shows at most this late. 0
 	// means defaultFreshness; below 0 reads it on every request.
 	Freshness time.Duration
+	// Changes, when set, receives a value whenever the store is written,
+	// by this process or another (PostgreSQL LISTEN/NOTIFY): every cached
+	// response is retired at once instead of within Freshness.
+	Changes <-chan struct{}
 	// Purge, when it has endpoints, is told what each committed write
 	// touched, and lets shared caches keep responses for a day.
 	Purge *purge.Queue
@@ -50,6 +54,13 @@ func New(cfg *Config, st article.Store, logger *slog.Logger, now func() time.Tim
 		every = defaultFreshness
 	}
 	watch := &storeWatch{store: st, every: every}
+	if cfg.Changes != nil {
+		go func() {
+			for range cfg.Changes {
+				watch.invalidate()
+			}
+		}()
+	}
 	cache := &responses{watch: watch, cache: httpcache.NewCache(cfg.CacheSize), edge: cfg.Purge.Enabled()}
 	pages, err := newPages(pageConfig{Store: st, BaseURL: base, Logger: logger, Cache: cache, Site: &site})
 	if err != nil {
