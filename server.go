@@ -29,6 +29,7 @@ import (
 	"folio/internal/purge"
 	"folio/internal/server"
 	"folio/store"
+	"folio/store/pg"
 )
 
 func main() {
@@ -121,12 +122,12 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	cfg := &config{}
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	fs.StringVar(&cfg.DB, "db", "folio.db", "SQLite database file")
+	fs.StringVar(&cfg.DB, "db", "folio.db", "the database: a SQLite file, or a PostgreSQL URL (postgres://user:pass@host/db) that any number of instances share")
 	fs.StringVar(&cfg.Token, "token", "", "API token for writes (Authorization: Bearer TOKEN); without one, writes are refused")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public base URL for absolute links (og, oEmbed, feeds, snippets); default http://ADDR")
 	fs.StringVar(&cfg.FrameAncestors, "frame-ancestors", "*", "sites allowed to frame embeds (CSP frame-ancestors source list)")
 	fs.Int64Var(&cfg.MaxBody, "max-body", 2<<20, "largest request body in bytes")
-	fs.Float64Var(&cfg.RateLimit, "rate-limit", 120, "writes, /api/sanitize and /api/extract requests a minute per client address (bursts of a sixth of it); 0 turns the limit off")
+	fs.Float64Var(&cfg.RateLimit, "rate-limit", 120, "writes, /api/sanitize and /api/extract requests a minute per client address (bursts of a sixth of it), counted by each instance on its own; 0 turns the limit off")
 	fs.BoolVar(&cfg.Samples, "samples", true, "load the bundled sample articles into an empty database")
 	fs.Var(&cfg.ExtractAllow, "extract-allow", "private hosts /api/extract may fetch: comma-separated host names or host:port pairs, matched exactly (every other host must be public)")
 	fs.Func("cache-size", "bound of the in-memory response cache, e.g. 128MiB, 1GB or bytes (default 128MiB)", func(v string) error {
@@ -211,11 +212,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	logger, closeLog := server.NewLogger(stderr)
 	defer closeLog()
 
-	st, err := store.Open(cfg.DB)
+	st, err := openStore(ctx, cfg.DB)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", cfg.DB, err)
+		return fmt.Errorf("open database %s: %w", redactDSN(cfg.DB), err)
 	}
 	defer st.Close()
+	if c, ok := st.(interface {
+		Changes(context.Context) <-chan struct{}
+	}); ok {
+		cfg.Changes = c.Changes(ctx) // other instances' writes show at once
+	}
 
 	if cfg.Samples {
 		n, err := importer.LoadSamples(ctx, st, time.Now)
@@ -223,7 +229,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("load sample articles: %w", err)
 		}
 		if n > 0 {
-			logger.Info("loaded sample articles into the empty database", "count", n, "db", cfg.DB)
+			logger.Info("loaded sample articles into the empty database", "count", n, "db", redactDSN(cfg.DB))
 		}
 	}
 
@@ -264,7 +270,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		defer stopPprof()
 	}
 	fmt.Fprintf(stdout, "folio: listening on http://%s\n", ln.Addr())
-	logger.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB)
+	logger.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", redactDSN(cfg.DB))
 
 	select {
 	case err := <-errc:
@@ -319,7 +325,7 @@ func servePprof(addr string, logger *slog.Logger) (bound string, stop func(), er
 
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("import", stderr)
-	db := fs.String("db", "folio.db", "SQLite database file")
+	db := fs.String("db", "folio.db", "the database: a SQLite file or a PostgreSQL URL")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: folio import [-db PATH] FILE|DIR ...\n\nImports Markdown (.md, front matter), HTML pages or fragments, scraped plain text (.txt),\nJSON (.json, the API's shape) and RSS/Atom/JSON Feed files; directories recursively.\nRe-importing a file updates its article in place.")
 		fs.PrintDefaults()
@@ -337,9 +343,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		fs.Usage()
 		return errors.New("import: no files given")
 	}
-	st, err := store.Open(*db)
+	st, err := openStore(ctx, *db)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", *db, err)
+		return fmt.Errorf("open database %s: %w", redactDSN(*db), err)
 	}
 	defer st.Close()
 	failed, err := importer.Import(ctx, st, fs.Args(), stdout, time.Now)
@@ -352,5 +358,33 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	return nil
 }
 
-// compile-time check that the SQLite store is an article.Store.
-var _ article.Store = (*store.DB)(nil)
+// openStore opens the store at db: a PostgreSQL database for a postgres://
+// or postgresql:// URL, else the SQLite file at that path.
+func openStore(ctx context.Context, db string) (article.Store, error) {
+	if isPostgres(db) {
+		return pg.Open(ctx, db)
+	}
+	return store.Open(db)
+}
+
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// redactDSN hides the password of a database URL for messages and logs.
+func redactDSN(db string) string {
+	if !isPostgres(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// compile-time checks that the stores are article.Stores.
+var (
+	_ article.Store = (*store.DB)(nil)
+	_ article.Store = (*pg.DB)(nil)
+)

@@ -21,8 +21,13 @@ import (
 // Internal errors are logged and shown to the user as "Internal error.".
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	code := article.Code(err)
-	if code == article.EINTERNAL {
+	switch code {
+	case article.EINTERNAL:
 		logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	case article.EUNAVAILABLE:
+		logger.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "2")
+		w.Header().Set("Cache-Control", "no-store")
 	}
 	writeJSON(w, wire.Status(code), wire.Error{Error: article.Message(err)})
 }

@@ -343,6 +343,12 @@ func (p *pages) servePage(w http.ResponseWriter, r *http.Request) {
 		return p.render(ctx, u)
 	})
 	if err != nil {
+		if v, ok := p.cache.watch.store.(versioner); ok {
+			if _, verr := v.Version(r.Context()); article.Code(verr) == article.EUNAVAILABLE {
+				writeError(w, r, p.logger, verr) // 503, try again
+				return
+			}
+		}
 		p.logger.Error("pages: render", "path", u.Path, "err", err)
 		writeJSON(w, http.StatusInternalServerError, wire.Error{Error: "Internal error."})
 		return

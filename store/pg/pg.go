@@ -64,7 +64,7 @@ const migrationLock = 0x666f6c696f
 // or not accepting queries (stopped, restarting, out of connections). They
 // are internal errors (article.Code gives EINTERNAL) that a server may
 // report as 503 Service Unavailable: retrying later can succeed.
-var ErrUnavailable = errors.New("pg: database unavailable")
+var ErrUnavailable = article.ErrUnavailable
 
 // DB is an article store in one PostgreSQL database. It is safe for
 // concurrent use.
