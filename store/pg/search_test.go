@@ -50,7 +50,7 @@ func TestSearchLanguage(t *testing.T) {
 		{"été", []string{"fr"}},
 		{"ete", []string{"fr"}},
 		{"pomme chaud", []string{"fr"}}, // French stems of pommes, chauds
-		{"haus", []string{"de"}},     // German stem of Häuser
+		{"haus", []string{"de"}},        // German stem of Häuser
 		{"hauser", []string{"de"}},
 		{"the", []string{"none", "en"}}, // a stop word in English still matches as written
 		{"pomme ufer", nil},
