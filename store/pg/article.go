@@ -73,16 +73,16 @@ func (db *DB) loadConfigs(ctx context.Context) error {
 			used[c] = true
 		}
 	}
-	names := []string{"simple"}
+	var names []string
 	for c := range used {
 		names = append(names, c)
 	}
-	sort.Strings(names[1:])
-	parts := make([]string, len(names))
-	for i, c := range names {
-		parts[i] = fmt.Sprintf("to_tsquery('%s', $%%[1]d)", c)
+	sort.Strings(names)
+	parts := []string{"search @@ to_tsquery('simple', $%[1]d)"}
+	for _, c := range names {
+		parts = append(parts, fmt.Sprintf("(cfg = '%s' AND search @@ to_tsquery('%s', $%%[2]d))", c, c))
 	}
-	db.tsquery = "search @@ (" + strings.Join(parts, " || ") + ")"
+	db.tsquery = "(" + strings.Join(parts, " OR ") + ")"
 	return nil
 }
 
@@ -95,12 +95,14 @@ func (db *DB) config(lang string) string {
 	return "simple"
 }
 
-// tsQuery turns free text into a to_tsquery string that cannot be a syntax
+// tsQuery turns free text into to_tsquery strings that cannot be a syntax
 // error, as the SQLite store's query: each whitespace-separated word
 // becomes the phrase of its tokens (searchtext.Tokens: letters and digits
-// only, so never an operator), the words are ANDed, and the last token is a
-// prefix. "" means nothing is left to search for.
-func tsQuery(q string) string {
+// only, so never an operator) and the words are ANDed. In prefix, for the
+// words as written, the last token is a prefix; exact, for stemming, has
+// none (the stem of a prefix can match far too much). "" means nothing is
+// left to search for.
+func tsQuery(q string) (prefix, exact string) {
 	var words []string
 	for _, w := range strings.Fields(strings.ToValidUTF8(q, " ")) {
 		toks := searchtext.Tokens(w)
@@ -116,9 +118,10 @@ func tsQuery(q string) string {
 		}
 	}
 	if len(words) == 0 {
-		return ""
+		return "", ""
 	}
-	return strings.Join(words, " & ") + ":*"
+	exact = strings.Join(words, " & ")
+	return exact + ":*", exact
 }
 
 // indexText returns the searchable text of an article, as tokens.
@@ -182,13 +185,13 @@ func (db *DB) List(ctx context.Context, f article.ListFilter) (*article.Page, er
 		args = append(args, tag)
 	}
 	if strings.TrimSpace(f.Query) != "" {
-		q := tsQuery(f.Query)
-		if q == "" {
+		prefix, exact := tsQuery(f.Query)
+		if prefix == "" {
 			// Nothing searchable (only punctuation): nothing matches.
 			return &article.Page{Articles: []article.Summary{}}, nil
 		}
-		where = append(where, fmt.Sprintf(db.tsquery, len(args)+1))
-		args = append(args, q)
+		where = append(where, fmt.Sprintf(db.tsquery, len(args)+1, len(args)+2))
+		args = append(args, prefix, exact)
 	}
 	sql := "SELECT id, " + summaryColumns + " FROM articles"
 	if len(where) > 0 {
@@ -423,15 +426,15 @@ func lookup(ctx context.Context, tx pgx.Tx, column, v string) (id int64, ok bool
 // computed from the last two values, the configuration and the text.
 const columnList = `slug, title, subtitle, author, site, url, published, published_ns, updated, updated_ns,
 	tags, tag_keys, image_src, image_alt, image_caption, image_credit, excerpt, lang, dir,
-	word_count, reading_minutes, rev, html`
+	word_count, reading_minutes, rev, html, cfg`
 
-// searchExpr computes the search vector from the configuration ($n) and
-// the text ($n+1).
-const searchExpr = `CASE WHEN $%[1]d::regconfig = 'simple'::regconfig THEN to_tsvector('simple', $%[2]d)
-	ELSE to_tsvector($%[1]d::regconfig, $%[2]d) || to_tsvector('simple', $%[2]d) END`
+// searchExpr computes the search vector from the configuration ($n, the
+// same as the last column) and the text ($n+1).
+const searchExpr = `CASE WHEN $%[1]d::text = 'simple' THEN to_tsvector('simple', $%[2]d)
+	ELSE to_tsvector($%[1]d::text::regconfig, $%[2]d) || to_tsvector('simple', $%[2]d) END`
 
-// values returns the values of columnList for the article under slug,
-// then its text search configuration and text.
+// values returns the values of columnList for the article under slug
+// (its text search configuration last), then its text.
 func (db *DB) values(a *article.Article, slug string, rev int64) []any {
 	tags := a.Tags
 	if tags == nil {
@@ -456,8 +459,8 @@ func (db *DB) values(a *article.Article, slug string, rev int64) []any {
 	return []any{
 		slug, a.Title, a.Subtitle, a.Author, a.Site, a.URL, pub, pubNS, upd, updNS,
 		tags, keys, src, img.Alt, img.Caption, img.Credit, a.Excerpt, a.Lang, a.Dir,
-		a.WordCount, a.ReadingMinutes, rev, string(a.HTML),
-		db.config(a.Lang), indexText(a),
+		a.WordCount, a.ReadingMinutes, rev, string(a.HTML), db.config(a.Lang),
+		indexText(a),
 	}
 }
 
@@ -465,7 +468,7 @@ func (db *DB) values(a *article.Article, slug string, rev int64) []any {
 func (db *DB) insert(ctx context.Context, tx pgx.Tx, a *article.Article, slug string, source *string, rev int64) error {
 	vals := append([]any{source}, db.values(a, slug, rev)...)
 	n := len(vals)
-	ph := make([]string, n-2)
+	ph := make([]string, n-1)
 	for i := range ph {
 		ph[i] = "$" + strconv.Itoa(i+1)
 	}

@@ -7,10 +7,10 @@
 -- collapsed, for the exact, case-insensitive tag filter. image_src is NULL
 -- when the article has no image. rev is the store version of the last write
 -- to the row. search is the full-text vector: the text in the article's
--- language configuration (stemmed) and again in 'simple' (every word as
--- written, for prefixes and for words a stemmer would change), both
--- computed by the store from searchtext.Text. html comes last: it is the
--- only column a listing never reads.
+-- language configuration cfg (stemmed), if it has one, and again in
+-- 'simple' (every word as written, for prefixes and for words a stemmer
+-- would change), both computed by the store from searchtext.Text. html
+-- comes last: it is the only column a listing never reads.
 CREATE TABLE articles (
 	id              bigint   GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	slug            text     NOT NULL UNIQUE,
@@ -36,6 +36,7 @@ CREATE TABLE articles (
 	word_count      integer  NOT NULL DEFAULT 0,
 	reading_minutes integer  NOT NULL DEFAULT 0,
 	rev             bigint   NOT NULL,
+	cfg             text     NOT NULL DEFAULT 'simple',
 	search          tsvector NOT NULL,
 	html            text     NOT NULL DEFAULT ''
 );
