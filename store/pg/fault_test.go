@@ -103,8 +103,8 @@ func TestRestart(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s with PostgreSQL stopped: err=nil", name)
 		}
-		if !errors.Is(err, ErrUnavailable) || article.Code(err) != article.EINTERNAL {
-			t.Fatalf("%s: err=%v (code %q), want ErrUnavailable, EINTERNAL", name, err, article.Code(err))
+		if !errors.Is(err, ErrUnavailable) || article.Code(err) != article.EUNAVAILABLE {
+			t.Fatalf("%s: err=%v (code %q), want ErrUnavailable, EUNAVAILABLE (a 503)", name, err, article.Code(err))
 		}
 		if d := time.Since(start); d > 6*time.Second {
 			t.Fatalf("%s took %v to fail", name, d)

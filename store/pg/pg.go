@@ -18,8 +18,9 @@
 // Changes turns those notifications into a channel for the server's caches.
 //
 // Faults. Errors other than article errors are internal (article.Code gives
-// EINTERNAL); those caused by the database being unreachable, shutting down
-// or starting also match ErrUnavailable, so the server can answer 503. The
+// EINTERNAL), except those caused by the database being unreachable,
+// shutting down or starting: they match ErrUnavailable (article's), whose
+// code is EUNAVAILABLE, and the server answers 503. The
 // pool replaces broken connections by itself, so the store works again as
 // soon as PostgreSQL is back, without being reopened; a read that fails on
 // a connection broken by a restart is retried once.
@@ -61,9 +62,9 @@ const Channel = "folio_articles"
 const migrationLock = 0x666f6c696f
 
 // ErrUnavailable matches errors caused by the database being unreachable
-// or not accepting queries (stopped, restarting, out of connections). They
-// are internal errors (article.Code gives EINTERNAL) that a server may
-// report as 503 Service Unavailable: retrying later can succeed.
+// or not accepting queries (stopped, restarting, out of connections). It is
+// article.ErrUnavailable: article.Code gives EUNAVAILABLE, which the server
+// answers with 503 Service Unavailable, since retrying later can succeed.
 var ErrUnavailable = article.ErrUnavailable
 
 // DB is an article store in one PostgreSQL database. It is safe for
