@@ -254,3 +254,33 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	}
 	t.Logf("%d answers, %d of them 503 while PostgreSQL was down", ok.Load()+unavailable.Load(), unavailable.Load())
 }
+
+// TestInstancesStartTogether starts three instances at once on an empty
+// PostgreSQL database: the migrations run once (advisory lock), the
+// sample articles are loaded once, and every instance serves them.
+func TestInstancesStartTogether(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts PostgreSQL and three servers")
+	}
+	t.Parallel()
+	dsn := pgtest.Start(t).DB(t)
+	bin := folioBinary(t)
+	addrs := make([]string, 3)
+	var wg sync.WaitGroup
+	for i := range addrs {
+		addrs[i] = "127.0.0.1:" + strconv.Itoa(freePort(t))
+		wg.Go(func() {
+			cmd, _ := startChild(t, bin, dsn, "tok", "-addr", addrs[i], "-samples=true")
+			t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		})
+	}
+	wg.Wait()
+	for _, a := range addrs {
+		code, _, body := getBody(t, "http://"+a+"/healthz")
+		var h struct{ Articles int }
+		json.Unmarshal([]byte(body), &h)
+		if code != 200 || h.Articles != 4 {
+			t.Fatalf("%s: /healthz %d %s, want the 4 samples once", a, code, body)
+		}
+	}
+}

@@ -225,6 +225,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	if cfg.Samples {
 		n, err := importer.LoadSamples(ctx, st, time.Now)
+		for try := 1; err != nil && try < 3 && isPostgres(cfg.DB); try++ {
+			// Instances started together on an empty database race to
+			// load the samples; the loser finds them there on a retry.
+			time.Sleep(time.Duration(try) * 200 * time.Millisecond)
+			n, err = importer.LoadSamples(ctx, st, time.Now)
+		}
 		if err != nil {
 			return fmt.Errorf("load sample articles: %w", err)
 		}
