@@ -153,6 +153,13 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.StringVar(&cfg.Site.Lang, "site-lang", "en", "the publication's language (BCP 47), for pages and feeds")
 	fs.StringVar(&cfg.Site.Accent, "site-accent", "#1f3a5f", "the publication's colour, #rrggbb (manifest theme, share images)")
 	fs.StringVar(&cfg.SiteLogo, "site-logo", "", "the publication's logo, a PNG, JPEG, GIF, WebP or SVG file served by Folio (default: the bundled icon)")
+	fs.Func("share-font", "a TrueType or OpenType font file for share images, for scripts the embedded Go fonts lack (they cover Latin, Greek and Cyrillic); repeatable", func(v string) error {
+		if _, err := os.Stat(v); err != nil {
+			return err
+		}
+		cfg.ShareFonts = append(cfg.ShareFonts, v)
+		return nil
+	})
 	fs.StringVar(&cfg.Pprof, "pprof", "", "serve the Go profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off when empty")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: folio serve [flags]\n\nFlags (each also read from FOLIO_<NAME>, e.g. FOLIO_BASE_URL):")

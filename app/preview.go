@@ -794,7 +794,7 @@ func (p *preview) stage() app.UI {
 			app.Div().Class("main").Body(app.Ul().Class("cards").Role("list").Body(app.Li().Body(NewCard(s)))),
 		),
 		app.Div().ID(stageEmbed).Body(
-			NewCard(s).Base(origin).Target("_blank").Eager(true).Class(class),
+			NewCard(s).Base(origin).Target("_blank").Eager(true).Class(class).Source(siteName(), siteLogo()),
 		),
 		app.Div().ID(stageReader).Body(
 			app.Div().Class("main").Body((&reader{}).article(a)),

@@ -6,11 +6,13 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"folio/article"
 	"folio/embedcard"
+	"folio/internal/ogimage"
 )
 
 // readerMeta returns the tags a reader page's <head> needs for link
@@ -28,9 +30,13 @@ func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 	if desc == "" {
 		desc = a.Subtitle
 	}
-	img := ""
+	img, alt := "", ""
 	if a.Image != nil && imageOrigin(a.Image.Src) != "" {
-		img = a.Image.Src
+		img, alt = a.Image.Src, a.Image.Alt
+	}
+	shared := img == "" // the generated share image, 1200×630 (share.go)
+	if shared {
+		img, alt = root+sharePath(a.Slug), a.Title
 	}
 
 	var b strings.Builder
@@ -63,12 +69,13 @@ func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 	if a.Lang != "" {
 		meta("property", "og:locale", strings.ReplaceAll(a.Lang, "-", "_"))
 	}
-	if img != "" {
-		meta("property", "og:image", img)
-		if a.Image.Alt != "" {
-			meta("property", "og:image:alt", a.Image.Alt)
-		}
+	meta("property", "og:image", img)
+	if shared {
+		meta("property", "og:image:type", "image/png")
+		meta("property", "og:image:width", strconv.Itoa(ogimage.Width))
+		meta("property", "og:image:height", strconv.Itoa(ogimage.Height))
 	}
+	meta("property", "og:image:alt", alt)
 	meta("property", "article:published_time", a.Published.UTC().Format(time.RFC3339))
 	meta("property", "article:modified_time", a.Updated.UTC().Format(time.RFC3339))
 	if a.Author != "" {
@@ -77,19 +84,11 @@ func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 	for _, t := range a.Tags {
 		meta("property", "article:tag", t)
 	}
-	if img != "" {
-		meta("name", "twitter:card", "summary_large_image")
-	} else {
-		meta("name", "twitter:card", "summary")
-	}
+	meta("name", "twitter:card", "summary_large_image")
 	meta("name", "twitter:title", a.Title)
 	meta("name", "twitter:description", desc)
-	if img != "" {
-		meta("name", "twitter:image", img)
-		if a.Image.Alt != "" {
-			meta("name", "twitter:image:alt", a.Image.Alt)
-		}
-	}
+	meta("name", "twitter:image", img)
+	meta("name", "twitter:image:alt", alt)
 	link("canonical", "", reader, "")
 	link("alternate", "application/json+oembed", oembedURL(root, reader, "json"), a.Title)
 	link("alternate", "text/xml+oembed", oembedURL(root, reader, "xml"), a.Title)
@@ -106,9 +105,7 @@ func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 	if desc != "" {
 		ld["description"] = desc
 	}
-	if img != "" {
-		ld["image"] = []string{img}
-	}
+	ld["image"] = []string{img}
 	publisher := map[string]any{
 		"@type": "Organization",
 		"name":  site.Name,
@@ -169,10 +166,12 @@ func oembedLink(a *article.Article, base *url.URL) string {
 func siteMeta(site *Site, base *url.URL, article bool) string {
 	root := strings.TrimRight(base.String(), "/")
 	name := html.EscapeString(site.Name)
-	s := `<meta name="application-name" content="` + name + `">` + "\n"
+	logo := html.EscapeString(root + site.Logo.Path)
+	s := `<meta name="application-name" content="` + name + `">` + "\n" +
+		`<meta name="site-logo" content="` + logo + `">` + "\n"
 	if !article {
 		s += `<meta property="og:site_name" content="` + name + `">` + "\n" +
-			`<meta property="og:image" content="` + html.EscapeString(root+site.Logo.Path) + `">` + "\n"
+			`<meta property="og:image" content="` + logo + `">` + "\n"
 	}
 	return s
 }

@@ -100,13 +100,15 @@ func TestReaderMeta(t *testing.T) {
 		t.Fatalf("JSON-LD author=%v", ld["author"])
 	}
 
-	// Without an image: a summary card and no image tags.
+	// Without an image: the generated share image, a PNG of known size
+	// (never the app's SVG icon, which unfurlers reject).
 	a.Image = nil
 	a.Excerpt = ""
 	a.Subtitle = "The subtitle"
 	meta, _, _ = headTags(t, readerMeta(a, base, testSite(t, "Example Daily")))
-	if meta["twitter:card"][0] != "summary" || meta["og:image"] != nil || meta["og:description"][0] != "The subtitle" {
-		t.Fatalf("no image: twitter:card=%v og:image=%v og:description=%v", meta["twitter:card"], meta["og:image"], meta["og:description"])
+	if meta["twitter:card"][0] != "summary_large_image" || len(meta["og:image"]) != 1 || meta["og:image"][0] != "https://news.example/folio/share/hello-world.png" ||
+		meta["og:image:width"][0] != "1200" || meta["og:image:height"][0] != "630" || meta["og:image:type"][0] != "image/png" || meta["og:description"][0] != "The subtitle" {
+		t.Fatalf("no image: twitter:card=%v og:image=%v %v×%v og:description=%v", meta["twitter:card"], meta["og:image"], meta["og:image:width"], meta["og:image:height"], meta["og:description"])
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"folio/article"
 	"folio/embedcard"
 	"folio/internal/httpcache"
+	"folio/internal/ogimage"
 	"folio/internal/purge"
 	"folio/internal/wire"
 )
@@ -103,6 +104,11 @@ func buildOEmbed(ctx context.Context, st article.Store, cache *responses, site *
 		return nil, err
 	}
 	resp, err := newOEmbed(a.Summary(), baseStr, site.Name, req)
+	if err == nil && resp.ThumbnailURL == "" {
+		// No picture: the generated share image, whose size is known.
+		resp.ThumbnailURL = baseStr + sharePath(a.Slug)
+		resp.ThumbnailWidth, resp.ThumbnailHeight = ogimage.Width, ogimage.Height
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"encoding/xml"
+	"image/png"
 	"net/http"
 	"net/url"
 	"strings"
@@ -135,10 +136,23 @@ func TestOEmbedNoImage(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &raw); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"thumbnail_url", "thumbnail_width", "thumbnail_height"} {
-		if _, ok := raw[k]; ok {
-			t.Fatalf("%s present for an article without an image", k)
-		}
+	// The thumbnail is the generated share image, at its true size.
+	if raw["thumbnail_url"] != "https://news.example/share/hello-world.png" || raw["thumbnail_width"] != 1200.0 || raw["thumbnail_height"] != 630.0 {
+		t.Fatalf("thumbnail %v %v×%v, want the share image at 1200×630", raw["thumbnail_url"], raw["thumbnail_width"], raw["thumbnail_height"])
+	}
+	img := e.get(t, "/share/hello-world.png")
+	if img.Code != 200 || img.Header().Get("Content-Type") != "image/png" || img.Header().Get("Surrogate-Key") != "a:hello-world folio" {
+		t.Fatalf("share image: %d %q %q", img.Code, img.Header().Get("Content-Type"), img.Header().Get("Surrogate-Key"))
+	}
+	cfg, err := png.DecodeConfig(img.Body)
+	if err != nil || cfg.Width != 1200 || cfg.Height != 630 {
+		t.Fatalf("share image: %v×%v, %v", cfg.Width, cfg.Height, err)
+	}
+	if rec := e.get(t, "/share/hello-world.png", "If-None-Match", img.Header().Get("ETag")); rec.Code != 304 {
+		t.Fatalf("revalidating the share image: %d", rec.Code)
+	}
+	if rec := e.get(t, "/share/missing.png"); rec.Code != 404 {
+		t.Fatalf("share image of a missing article: %d", rec.Code)
 	}
 }
 

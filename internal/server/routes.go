@@ -9,6 +9,7 @@ import (
 	"folio/article"
 	"folio/internal/fetch"
 	"folio/internal/httpcache"
+	"folio/internal/ogimage"
 	"folio/internal/purge"
 )
 
@@ -22,6 +23,7 @@ type Config struct {
 	ExtractAllow   fetch.HostList // private hosts POST /api/extract may fetch
 	CacheSize      int64          // bound of the response cache in bytes; 0 means httpcache.DefaultSize
 	Site           Site           // the publisher's identity (CheckSite fills its defaults)
+	ShareFonts     []string       // font files for share images, after the embedded Go fonts
 	// Freshness is how long a reading of the store's write count is
 	// trusted: a write by another process shows at most this late. 0
 	// means defaultFreshness; below 0 reads it on every request.
@@ -46,6 +48,10 @@ func New(cfg *Config, st article.Store, logger *slog.Logger, now func() time.Tim
 	if err := CheckSite(&site); err != nil {
 		return nil, err
 	}
+	shareImages, err := ogimage.New(cfg.ShareFonts...)
+	if err != nil {
+		return nil, err
+	}
 	// One cache serves every cached response (API, pages, cards, oEmbed,
 	// feeds), keyed on the store's write count, which one watch reads;
 	// writes through this server refresh it at once.
@@ -67,14 +73,14 @@ func New(cfg *Config, st article.Store, logger *slog.Logger, now func() time.Tim
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	addRoutes(mux, cfg, base, &site, st, logger, now, cache, pages)
+	addRoutes(mux, cfg, base, &site, shareImages, st, logger, now, cache, pages)
 	return withRecover(logger, withLogging(logger, withSecurityHeaders(mux))), nil
 }
 
 // addRoutes maps the entire HTTP surface on one screen. Each cached read
 // names, in its handler's comment, the query parameters it reads; its
 // cache key is made of those alone.
-func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, site *Site, st article.Store, logger *slog.Logger, now func() time.Time, cache *responses, pages *pages) {
+func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, site *Site, shareImages *ogimage.Renderer, st article.Store, logger *slog.Logger, now func() time.Time, cache *responses, pages *pages) {
 	// Writes and the sanitiser share one budget per client address; the
 	// token is checked first so a wrong token cannot drain a client's budget.
 	var lim *clientLimiter
@@ -112,8 +118,9 @@ func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, site *Site, st ar
 	mux.Handle("GET /embed.js", handleEmbedLoader(loaderAsset))
 	mux.Handle("GET /oembed", handleOEmbed(st, cache, site, base, logger)) // url, maxwidth, maxheight, format, theme, layout, accent
 	feeds := &feedServer{store: st, base: base, logger: logger, cache: cache, site: site}
-	mux.Handle("GET /feed.atom", feeds.handler(feedAtom)) // no parameters
-	mux.Handle("GET /feed.json", feeds.handler(feedJSON)) // no parameters
+	mux.Handle("GET /feed.atom", feeds.handler(feedAtom))                                   // no parameters
+	mux.Handle("GET /feed.json", feeds.handler(feedJSON))                                   // no parameters
+	mux.Handle("GET /share/{file}", handleShareImage(st, cache, site, shareImages, logger)) // {slug}.png; no parameters
 
 	// The reader app: static files, go-app's own files, the pages.
 	mux.HandleFunc("GET /web/app.wasm", pages.serveWasm)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	_ "image/gif"  // logo formats
 	_ "image/jpeg" // logo formats
 	_ "image/png"  // logo formats
@@ -40,6 +41,7 @@ type Logo struct {
 	Width, Height int    // in pixels (an SVG's width and height, or its viewBox)
 	Path          string // where Folio serves it: /site/logo-HASH.EXT, cached for a year
 	asset         *httpcache.Asset
+	image         image.Image // decoded, for share images; nil for an SVG
 }
 
 // DefaultSiteName is the site's name when none is given.
@@ -116,6 +118,12 @@ func NewLogo(b []byte) (*Logo, error) {
 		if format == "jpeg" {
 			ext = "jpg"
 		}
+		if cfg.Width*cfg.Height > 4096*4096 {
+			return nil, errors.New("the logo is larger than 4096×4096 pixels")
+		}
+		if l.image, _, err = image.Decode(bytes.NewReader(b)); err != nil {
+			return nil, err
+		}
 	} else if w, h, ok := svgSize(b); ok {
 		l.Type, l.Width, l.Height, ext = "image/svg+xml", w, h, "svg"
 	} else {
@@ -185,6 +193,14 @@ func svgSize(b []byte) (w, h int, ok bool) {
 		}
 		return w, h, w > 0 && h > 0
 	}
+}
+
+// accentColor returns the accent as a colour.
+func (s *Site) accentColor() color.RGBA {
+	var c color.RGBA
+	fmt.Sscanf(s.Accent, "#%02x%02x%02x", &c.R, &c.G, &c.B)
+	c.A = 255
+	return c
 }
 
 // serveLogo serves the site's logo at its hashed path.
