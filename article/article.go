@@ -6,6 +6,7 @@ package article
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -230,8 +231,16 @@ func ValidURL(s string) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return Errorf(EINVALID, "%q must be an http or https URL", s)
 	}
-	if u.Host == "" {
+	if u.Host == "" || u.Hostname() == "" {
 		return Errorf(EINVALID, "%q has no host", s)
+	}
+	if u.User != nil {
+		return Errorf(EINVALID, "%q must not carry a user name or password", s)
+	}
+	if p := u.Port(); p != "" || strings.HasSuffix(u.Host, ":") {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return Errorf(EINVALID, "%q has an invalid port (1 to 65535)", s)
+		}
 	}
 	return nil
 }

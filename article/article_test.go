@@ -56,12 +56,14 @@ func TestValidSlug(t *testing.T) {
 }
 
 func TestValidURL(t *testing.T) {
-	for _, s := range []string{"javascript:alert(1)", "data:text/html,x", "ftp://x/y", "//example.com/x", "/relative", "http://", "https://exa mple.com", "vbscript:x"} {
+	for _, s := range []string{"javascript:alert(1)", "data:text/html,x", "ftp://x/y", "//example.com/x", "/relative", "http://", "https://exa mple.com", "vbscript:x",
+		"https://user:pass@example.com/", "https://user@example.com/", "https://example.com:99999/", "https://example.com:0/",
+		"https://example.com:/", "https://example.com:http/", "https://:80/"} {
 		if article.ValidURL(s) == nil {
 			t.Errorf("ValidURL(%q) accepted it", s)
 		}
 	}
-	for _, s := range []string{"http://example.com", "https://example.com/a?b=c#d", "HTTPS://EXAMPLE.COM/"} {
+	for _, s := range []string{"http://example.com", "https://example.com/a?b=c#d", "HTTPS://EXAMPLE.COM/", "https://example.com:8443/x", "http://[::1]:8080/"} {
 		if err := article.ValidURL(s); err != nil {
 			t.Errorf("ValidURL(%q): %v", s, err)
 		}
