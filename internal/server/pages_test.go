@@ -379,3 +379,19 @@ func TestPagesIgnoreHostHeader(t *testing.T) {
 		})
 	}
 }
+
+// TestNoRawAngleBracketsInAttributes checks that the search terms a page
+// echoes (title, og:title, links) never reach an attribute with a raw '<'
+// or '>', on a normal listing and on a 400 one (a bad cursor).
+func TestNoRawAngleBracketsInAttributes(t *testing.T) {
+	h, st := newTestPages(t)
+	putArticle(t, st, testArticle(t, "there", "There", "<p>Text.</p>"))
+	attr := regexp.MustCompile(`\s[\w:-]+="[^"]*[<>][^"]*"`)
+	for _, path := range []string{"/?q=%3Cb%3Ex%3C%2Fb%3E", "/?q=%3Cb%3Ex%3C%2Fb%3E&cursor=zzz", "/?tag=%3Ci%3E&cursor=%3Cq%3E"} {
+		res := get(t, h, path)
+		page := body(t, res)
+		if bad := attr.FindAllString(page, 3); len(bad) > 0 {
+			t.Fatalf("%s (%d): raw angle brackets in attributes: %q", path, res.StatusCode, bad)
+		}
+	}
+}
