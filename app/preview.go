@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
@@ -171,8 +172,8 @@ func (p *preview) deferred(ctx app.Context, fn func(app.Context)) {
 func (p *preview) refresh(ctx app.Context) {
 	now := time.Now()
 	p.res = runPipeline(p.cur, now)
-	if p.res.Article != nil {
-		p.shown = p.res.Article
+	if a := cmp.Or(p.res.Article, p.res.Untitled); a != nil {
+		p.shown = a
 		p.shownRev++
 	}
 	p.cur.Title = sanitize.Text(p.res.Found.Title)
@@ -705,6 +706,8 @@ func (p *preview) outputs() app.UI {
 	switch {
 	case !p.ready:
 		status = app.P().Class("notice").Aria("busy", "true").Text("Loading your drafts…")
+	case p.res.Untitled != nil:
+		status = app.P().Class("notice notice-error").Text("Not publishable yet: " + p.res.Err)
 	case p.res.Err != "" && p.shown != nil:
 		status = app.P().Class("notice notice-error").Text("Not publishable yet: " + p.res.Err + " The outputs show the last version that was.")
 	case p.res.Err != "":
@@ -767,10 +770,11 @@ func (p *preview) report() app.UI {
 }
 
 func (p *preview) htmlSource() app.UI {
-	if p.res.Article == nil {
+	a := cmp.Or(p.res.Article, p.res.Untitled)
+	if a == nil {
 		return app.P().Class("pv-empty").Text("Nothing to publish yet.")
 	}
-	return app.Pre().Class("pv-source").Body(app.Code().ID("pv-html").Text(string(p.res.Article.HTML)))
+	return app.Pre().Class("pv-source").Body(app.Code().ID("pv-html").Text(string(a.HTML)))
 }
 
 // stage renders the outputs with the production components, hidden; the

@@ -92,6 +92,10 @@ type previewResult struct {
 	Draft *draft.Draft
 	// Article is the article as it will be published, nil when Err is set.
 	Article *article.Article
+	// Untitled is the draft shown with a placeholder title when a title is
+	// all it lacks: an author who pastes a fragment sees it in every pane
+	// at once, and only publishing waits for the title.
+	Untitled *article.Article
 	// Report lists what the sanitiser removed.
 	Report sanitize.Report
 	// Err says why the draft cannot be published yet.
@@ -124,11 +128,22 @@ func runPipeline(pd *previewDraft, now time.Time) (res previewResult) {
 	res.Report = report
 	if err != nil {
 		res.Err = article.Message(err)
+		if strings.TrimSpace(d.Title) == "" {
+			u := *d
+			u.Title = untitled
+			if a, _, err := u.Article(now); err == nil {
+				res.Untitled = a
+				res.Err = "Add a title to publish (the panes show the draft as “" + untitled + "”)."
+			}
+		}
 		return res
 	}
 	res.Article = a
 	return res
 }
+
+// untitled is the placeholder title of a draft shown without one.
+const untitled = "Untitled draft"
 
 // parseDraft reads the editor's text in the format. Blank text is an empty
 // draft, whose fields may still come from the metadata.

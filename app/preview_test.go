@@ -64,7 +64,7 @@ func TestPreviewPipelineFormats(t *testing.T) {
 		{name: "tags field replaces", format: formatMarkdown, body: "---\ntitle: Front\ntags: [a, b]\n---\n\nx", meta: draftMeta{Tags: " c ,, d "}, title: "Front", html: "<p>x</p>\n", tags: []string{"c", "d"}},
 		{name: "plain text", format: formatText, body: "The Title\n\nBy Jane Roe\n\nFirst paragraph.", title: "The Title", html: "<p>First paragraph.</p>\n", tags: []string{}},
 		{name: "empty body, title field", format: formatHTML, body: "  \n", meta: draftMeta{Title: "Only a title"}, title: "Only a title", html: "", tags: []string{}},
-		{name: "no title", format: formatHTML, body: "<p>Body</p>", err: "title is required"},
+		{name: "no title", format: formatHTML, body: "<p>Body</p>", err: "Add a title to publish"},
 		{name: "bad front matter", format: formatMarkdown, body: "---\ntitle: [\n---\nx", err: "front matter"},
 		{name: "bad date", format: formatHTML, body: "<p>x</p>", meta: draftMeta{Title: "T", Published: "yesterday"}, err: "published: write the date as YYYY-MM-DD"},
 		{name: "bad language", format: formatHTML, body: "<p>x</p>", meta: draftMeta{Title: "T", Lang: "not a tag"}, err: "lang"},
@@ -74,6 +74,10 @@ func TestPreviewPipelineFormats(t *testing.T) {
 			if tc.err != "" {
 				if res.Article != nil || !strings.Contains(res.Err, tc.err) {
 					t.Fatalf("Err=%q Article=%v, want an error containing %q", res.Err, res.Article, tc.err)
+				}
+				// A draft that lacks only its title is shown all the same.
+				if tc.name == "no title" && (res.Untitled == nil || res.Untitled.HTML != "<p>Body</p>" || res.Untitled.Title != untitled) {
+					t.Fatalf("Untitled=%+v, want the body shown under the placeholder title", res.Untitled)
 				}
 				return
 			}
