@@ -555,7 +555,7 @@ func (s *summaryRow) summary() article.Summary {
 // scanArticle reads a row of summaryColumns and html.
 func scanArticle(row pgx.Row, extra ...any) (*article.Article, error) {
 	var s summaryRow
-	var html string
+	var html article.SafeHTML // stored only after the sanitiser made it
 	if err := row.Scan(append(append(extra, s.dest()...), &html)...); err != nil {
 		return nil, err
 	}
@@ -563,8 +563,7 @@ func scanArticle(row pgx.Row, extra ...any) (*article.Article, error) {
 	return &article.Article{
 		Slug: sum.Slug, Title: sum.Title, Subtitle: sum.Subtitle, Author: sum.Author, Site: sum.Site, URL: sum.URL,
 		Published: sum.Published, Updated: sum.Updated, Tags: sum.Tags, Image: sum.Image, Excerpt: sum.Excerpt,
-		// stored only after the sanitiser made it
-		HTML: article.SafeHTML(html), Lang: sum.Lang, Dir: sum.Dir, WordCount: sum.WordCount, ReadingMinutes: sum.ReadingMinutes,
+		HTML: html, Lang: sum.Lang, Dir: sum.Dir, WordCount: sum.WordCount, ReadingMinutes: sum.ReadingMinutes,
 	}, nil
 }
 
