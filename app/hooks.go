@@ -29,17 +29,6 @@ var (
 	SiteName = "Folio"
 )
 
-// siteLogo returns the address of the publication's logo, which the server
-// puts in every page's head; "" on the server and when there is none.
-func siteLogo() string {
-	if app.IsClient {
-		if el := app.Window().Get("document").Call("querySelector", `meta[name="site-logo"]`); el.Truthy() {
-			return el.Call("getAttribute", "content").String()
-		}
-	}
-	return ""
-}
-
 // siteName returns the publication's name: SiteName on the server, the
 // application-name the server put in the page's head in the browser.
 func siteName() string {

@@ -798,7 +798,7 @@ func (p *preview) stage() app.UI {
 			app.Div().Class("main").Body(app.Ul().Class("cards").Role("list").Body(app.Li().Body(NewCard(s)))),
 		),
 		app.Div().ID(stageEmbed).Body(
-			NewCard(s).Base(origin).Target("_blank").Eager(true).Class(class).Source(siteName(), siteLogo()),
+			NewCard(s).Base(origin).Target("_blank").Eager(true).Class(class).Source(siteName(), ""), // no logo: editing requests nothing
 		),
 		app.Div().ID(stageReader).Body(
 			app.Div().Class("main").Body((&reader{}).article(a)),

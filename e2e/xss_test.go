@@ -1850,7 +1850,7 @@ func TestXSSCheckers(t *testing.T) {
 	})
 	t.Run("head", func(t *testing.T) {
 		a := &xssArticle{Slug: "s", Title: `T "q" <b>`, Tags: []string{"x"}}
-		ld := `<script type="application/ld+json">{"@type":"NewsArticle","headline":"T \"q\" \u003cb\u003e","keywords":["x"]}</script>`
+		ld := `<script type="application/ld+json">{"@type":"NewsArticle","headline":"T \"q\" \u003cb\u003e","keywords":["x"],"author":[{"name":"Folio"}],"publisher":{"name":"Folio"}}</script>`
 		head := func(extra string) *xhtml.Node {
 			return parse(`<html><head><title>T ”q” &lt;b&gt; · Folio</title><meta property="og:title" content="T &#34;q&#34; &lt;b&gt;"><meta property="article:tag" content="x">` + extra + `</head><body></body></html>`)
 		}

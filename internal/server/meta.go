@@ -167,8 +167,7 @@ func siteMeta(site *Site, base *url.URL, article bool) string {
 	root := strings.TrimRight(base.String(), "/")
 	name := html.EscapeString(site.Name)
 	logo := html.EscapeString(root + site.Logo.Path)
-	s := `<meta name="application-name" content="` + name + `">` + "\n" +
-		`<meta name="site-logo" content="` + logo + `">` + "\n"
+	s := `<meta name="application-name" content="` + name + `">` + "\n"
 	if !article {
 		s += `<meta property="og:site_name" content="` + name + `">` + "\n" +
 			`<meta property="og:image" content="` + logo + `">` + "\n"
