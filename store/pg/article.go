@@ -466,18 +466,24 @@ func (db *DB) values(a *article.Article, slug string, rev int64) []any {
 
 // insert adds the article's row under slug.
 func (db *DB) insert(ctx context.Context, tx pgx.Tx, a *article.Article, slug string, source *string, rev int64) error {
+	q, args := db.insertSQL(a, slug, source, rev)
+	if _, err := tx.Exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("insert article: %w", err)
+	}
+	return nil
+}
+
+// insertSQL returns the statement and arguments that insert the article's
+// row under slug.
+func (db *DB) insertSQL(a *article.Article, slug string, source *string, rev int64) (string, []any) {
 	vals := append([]any{source}, db.values(a, slug, rev)...)
 	n := len(vals)
 	ph := make([]string, n-1)
 	for i := range ph {
 		ph[i] = "$" + strconv.Itoa(i+1)
 	}
-	q := "INSERT INTO articles (source, " + columnList + ", search) VALUES (" + strings.Join(ph, ", ") + ", " +
-		fmt.Sprintf(searchExpr, n-1, n) + ")"
-	if _, err := tx.Exec(ctx, q, vals...); err != nil {
-		return fmt.Errorf("insert article: %w", err)
-	}
-	return nil
+	return "INSERT INTO articles (source, " + columnList + ", search) VALUES (" + strings.Join(ph, ", ") + ", " +
+		fmt.Sprintf(searchExpr, n-1, n) + ")", vals
 }
 
 // update replaces the row with the id; the source is kept.
