@@ -73,17 +73,55 @@ func (db *DB) loadConfigs(ctx context.Context) error {
 			used[c] = true
 		}
 	}
-	var names []string
+	db.stemConfigs = db.stemConfigs[:0]
 	for c := range used {
-		names = append(names, c)
+		db.stemConfigs = append(db.stemConfigs, c)
 	}
-	sort.Strings(names)
-	parts := []string{"search @@ to_tsquery('simple', $%[1]d)"}
-	for _, c := range names {
-		parts = append(parts, fmt.Sprintf("(cfg = '%s' AND search @@ to_tsquery('%s', $%%[2]d))", c, c))
+	sort.Strings(db.stemConfigs)
+	parts := []string{"to_tsquery('simple', $1)::text", "to_tsquery('simple', $2)::text"}
+	for _, c := range db.stemConfigs {
+		parts = append(parts, fmt.Sprintf("to_tsquery('%s', $2)::text", c))
 	}
-	db.tsquery = "(" + strings.Join(parts, " OR ") + ")"
+	db.stemSQL = "SELECT " + strings.Join(parts, ", ")
 	return nil
+}
+
+// searchCondition returns the WHERE condition of a search and its
+// arguments, numbered from $n. It asks PostgreSQL for the query under
+// 'simple' (as a prefix) and under each language configuration (exact)
+// first, and passes them as constants: the planner then knows how rare the
+// words are, and each tsquery is built once rather than once per row. A
+// stemmed query only matches articles of its language, and is left out
+// where it says no more than the words as written.
+func (db *DB) searchCondition(ctx context.Context, prefix, exact string, n int) (string, []any, error) {
+	texts := make([]string, 2+len(db.stemConfigs))
+	dest := make([]any, len(texts))
+	for i := range texts {
+		dest[i] = &texts[i]
+	}
+	err := db.read(ctx, func() error { return db.pool.QueryRow(ctx, db.stemSQL, prefix, exact).Scan(dest...) })
+	if err != nil {
+		return "", nil, err
+	}
+	cond := []string{fmt.Sprintf("search @@ $%d::tsquery", n)}
+	args := []any{texts[0]}
+	groups := map[string][]string{}
+	var order []string
+	for i, c := range db.stemConfigs {
+		q := texts[2+i]
+		if q == "" || q == texts[1] {
+			continue
+		}
+		if groups[q] == nil {
+			order = append(order, q)
+		}
+		groups[q] = append(groups[q], c)
+	}
+	for _, q := range order {
+		cond = append(cond, fmt.Sprintf("(search @@ $%d::tsquery AND cfg = ANY ($%d::text[]))", n+len(args), n+len(args)+1))
+		args = append(args, q, groups[q])
+	}
+	return "(" + strings.Join(cond, " OR ") + ")", args, nil
 }
 
 // config returns the text search configuration for a language tag.
@@ -190,8 +228,12 @@ func (db *DB) List(ctx context.Context, f article.ListFilter) (*article.Page, er
 			// Nothing searchable (only punctuation): nothing matches.
 			return &article.Page{Articles: []article.Summary{}}, nil
 		}
-		where = append(where, fmt.Sprintf(db.tsquery, len(args)+1, len(args)+2))
-		args = append(args, prefix, exact)
+		cond, cargs, err := db.searchCondition(ctx, prefix, exact, len(args)+1)
+		if err != nil {
+			return nil, fmt.Errorf("pg: list: %w", err)
+		}
+		where = append(where, cond)
+		args = append(args, cargs...)
 	}
 	sql := "SELECT id, " + summaryColumns + " FROM articles"
 	if len(where) > 0 {
@@ -203,7 +245,10 @@ func (db *DB) List(ctx context.Context, f article.ListFilter) (*article.Page, er
 	var page *article.Page
 	err := db.read(ctx, func() error {
 		page = &article.Page{Articles: make([]article.Summary, 0, limit)}
-		rows, err := db.pool.Query(ctx, sql, args...)
+		// Planned for these arguments every time (an unnamed statement),
+		// never a generic plan: how many rows a tag or a word selects
+		// decides between walking the date index and the GIN indexes.
+		rows, err := db.pool.Query(ctx, sql, append([]any{pgx.QueryExecModeExec}, args...)...)
 		if err != nil {
 			return err
 		}
