@@ -261,3 +261,19 @@ func TestCreateMany(t *testing.T) {
 		})
 	}
 }
+
+func TestCopyDSN(t *testing.T) {
+	from := sqlitePath(t)
+	s := mustOpen(t, from)
+	fixture(t, s)
+	to := pgtest.Start(t).DB(t)
+	for i, want := range []CopyStats{{Read: 6, Created: 6}, {Read: 6, Unchanged: 6}} {
+		st, err := CopyDSN(ctx, from, to)
+		if err != nil || st != want {
+			t.Fatalf("CopyDSN run %d=%v, %v; want %v", i, st, err, want)
+		}
+	}
+	if _, err := CopyDSN(ctx, from, from); err == nil {
+		t.Fatalf("CopyDSN(same, same): err=nil")
+	}
+}
