@@ -80,7 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	n := fs.Int("n", 100000, "articles to load")
 	pgDSN := fs.String("pg", "", "PostgreSQL database `URL` (an empty database)")
 	sqlitePath := fs.String("sqlite", "", "SQLite `file` (default: a new one in a temporary directory)")
-	iters := fs.Int("iters", 2000, "timed calls per operation")
+	iters := fs.Int("iters", 2000, "timed calls per operation and store, at most")
+	budget := fs.Duration("budget", 10*time.Second, "time per operation and store, at most (but at least 100 calls)")
 	batch := fs.Int("batch", 1000, "articles per load transaction")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -164,8 +165,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		})},
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "operation (%d articles)\tSQLite p50\tp99\tPostgreSQL p50\tp99\t\n", *n)
+	fmt.Fprintf(tw, "operation (%d articles)\tSQLite p50\tp99\tPostgreSQL p50\tp99\ttimed calls\t\n", *n)
 	for _, op := range ops {
+		var calls []string
 		fmt.Fprintf(tw, "%s\t", op.name)
 		for _, st := range stores {
 			call := op.call
@@ -177,23 +179,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				call = list(ctx, func(r *rand.Rand) article.ListFilter { return article.ListFilter{Cursor: c} })
 			}
 			r := rand.New(rand.NewPCG(1, 2))
-			for range *iters / 10 { // warm up
+			for range min(*iters/10, 20) { // warm up
 				if err := call(st.s, r); err != nil {
 					return fmt.Errorf("%s: %s: %w", st.name, op.name, err)
 				}
 			}
-			d := make([]time.Duration, *iters)
-			for i := range d {
+			d := make([]time.Duration, 0, *iters)
+			for opStart := time.Now(); len(d) < *iters && (len(d) < 100 || time.Since(opStart) < *budget); {
 				start := time.Now()
 				if err := call(st.s, r); err != nil {
 					return fmt.Errorf("%s: %s: %w", st.name, op.name, err)
 				}
-				d[i] = time.Since(start)
+				d = append(d, time.Since(start))
 			}
 			slices.Sort(d)
 			fmt.Fprintf(tw, "%s\t%s\t", fmtDur(d[len(d)/2]), fmtDur(d[len(d)*99/100]))
+			calls = append(calls, fmt.Sprintf("%s %d", st.name, len(d)))
 		}
-		fmt.Fprintln(tw)
+		fmt.Fprintf(tw, "%s\t\n", strings.Join(calls, ", "))
+		fmt.Fprintf(stderr, "%s: done\n", op.name)
 	}
 	return tw.Flush()
 }

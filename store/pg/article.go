@@ -208,40 +208,100 @@ func (db *DB) List(ctx context.Context, f article.ListFilter) (*article.Page, er
 	if limit < 1 || limit > maxLimit {
 		return nil, article.Errorf(article.EINVALID, "limit must be between 1 and %d, not %d", maxLimit, f.Limit)
 	}
-	var where []string
-	var args []any
-	if f.Cursor != "" {
-		published, ns, id, err := decodeCursor(f.Cursor)
+	// The cursor and tag conditions, on arguments numbered from $n.
+	rest := func(n int) (where []string, args []any, err error) {
+		if f.Cursor != "" {
+			published, ns, id, err := decodeCursor(f.Cursor)
+			if err != nil {
+				return nil, nil, err
+			}
+			where = append(where, fmt.Sprintf("(published, published_ns, id) < ($%d, $%d, $%d)", n, n+1, n+2))
+			args = append(args, published, ns, id)
+		}
+		if tag := tagKey(f.Tag); tag != "" {
+			where = append(where, fmt.Sprintf("tag_keys @> ARRAY[$%d::text]", n+len(args)))
+			args = append(args, tag)
+		}
+		return where, args, nil
+	}
+	const order = " ORDER BY published DESC, published_ns DESC, id DESC"
+	limitArg := func(args []any) string { return fmt.Sprintf(" LIMIT $%d", len(args)+1) }
+	sel := "SELECT id, " + summaryColumns + " FROM "
+
+	if strings.TrimSpace(f.Query) == "" {
+		where, args, err := rest(1)
 		if err != nil {
 			return nil, err
 		}
-		where = append(where, fmt.Sprintf("(published, published_ns, id) < ($%d, $%d, $%d)", len(args)+1, len(args)+2, len(args)+3))
-		args = append(args, published, ns, id)
-	}
-	if tag := tagKey(f.Tag); tag != "" {
-		where = append(where, fmt.Sprintf("tag_keys @> ARRAY[$%d::text]", len(args)+1))
-		args = append(args, tag)
-	}
-	if strings.TrimSpace(f.Query) != "" {
-		prefix, exact := tsQuery(f.Query)
-		if prefix == "" {
-			// Nothing searchable (only punctuation): nothing matches.
-			return &article.Page{Articles: []article.Summary{}}, nil
+		sql := sel + "articles"
+		if len(where) > 0 {
+			sql += " WHERE " + strings.Join(where, " AND ")
 		}
-		cond, cargs, err := db.searchCondition(ctx, prefix, exact, len(args)+1)
-		if err != nil {
-			return nil, fmt.Errorf("pg: list: %w", err)
-		}
-		where = append(where, cond)
-		args = append(args, cargs...)
+		return db.page(ctx, sql+order+limitArg(args), append(args, limit+1), limit)
 	}
-	sql := "SELECT id, " + summaryColumns + " FROM articles"
-	if len(where) > 0 {
-		sql += " WHERE " + strings.Join(where, " AND ")
-	}
-	sql += fmt.Sprintf(" ORDER BY published DESC, published_ns DESC, id DESC LIMIT $%d", len(args)+1)
-	args = append(args, limit+1)
 
+	prefix, exact := tsQuery(f.Query)
+	if prefix == "" {
+		// Nothing searchable (only punctuation): nothing matches.
+		if _, _, err := rest(1); err != nil {
+			return nil, err
+		}
+		return &article.Page{Articles: []article.Summary{}}, nil
+	}
+	cond, args, err := db.searchCondition(ctx, prefix, exact, 1)
+	if err != nil {
+		return nil, fmt.Errorf("pg: list: %w", err)
+	}
+	// A search runs in up to three steps, because the planner cannot tell
+	// how many rows a prefix query matches and checking a row's vector
+	// costs tens of microseconds. First, the next searchWindow articles in
+	// date order: a common word fills the page among them.
+	rw, rargs, err := rest(len(args) + 1)
+	if err != nil {
+		return nil, err
+	}
+	inner := "articles"
+	var tagCond []string
+	for _, w := range rw {
+		if strings.HasPrefix(w, "(published") {
+			inner += " WHERE " + w
+		} else {
+			tagCond = append(tagCond, w)
+		}
+	}
+	wargs := append(append([]any{}, args...), rargs...)
+	sql := sel + fmt.Sprintf("(SELECT * FROM %s%s LIMIT %d) w WHERE ", inner, order, searchWindow) +
+		strings.Join(append([]string{cond}, tagCond...), " AND ") + order + limitArg(wargs)
+	page, err := db.page(ctx, sql, append(wargs, limit+1), limit)
+	if err != nil || page.Next != "" {
+		return page, err
+	}
+	// Then the matches through the full-text index, if they are few.
+	ids, err := db.matches(ctx, cond, args)
+	if err != nil {
+		return nil, fmt.Errorf("pg: list: %w", err)
+	}
+	if ids != nil {
+		rw, rargs, _ := rest(2)
+		sql := sel + "articles JOIN unnest($1::bigint[]) AS m (id) USING (id)"
+		if len(rw) > 0 {
+			sql += " WHERE " + strings.Join(rw, " AND ")
+		}
+		args := append([]any{ids}, rargs...)
+		return db.page(ctx, sql+order+limitArg(args), append(args, limit+1), limit)
+	}
+	// Else walk the date index: with so many matches, not for long.
+	sql = sel + "articles WHERE " + strings.Join(append([]string{cond}, rw...), " AND ")
+	return db.page(ctx, sql+order+limitArg(wargs), append(wargs, limit+1), limit)
+}
+
+// searchWindow is how many articles, in date order, a search checks
+// before it turns to the full-text index.
+const searchWindow = 200
+
+// page runs a listing query whose last argument is limit+1 and reads the
+// page it selects.
+func (db *DB) page(ctx context.Context, sql string, args []any, limit int) (*article.Page, error) {
 	var page *article.Page
 	err := db.read(ctx, func() error {
 		page = &article.Page{Articles: make([]article.Summary, 0, limit)}
@@ -275,6 +335,40 @@ func (db *DB) List(ctx context.Context, f article.ListFilter) (*article.Page, er
 		return nil, fmt.Errorf("pg: list: %w", err)
 	}
 	return page, nil
+}
+
+// maxMatches bounds the matches of a search that List collects through
+// the full-text index before it pages through them; a search with more is
+// answered by walking the date index instead, where matches are common
+// enough to fill a page soon.
+const maxMatches = 2000
+
+// matches returns the ids of the articles that the search condition (on
+// args from $1) selects, found through the GIN index, or nil when there
+// are more than maxMatches. The planner cannot tell how many rows a prefix
+// query matches (it assumes a few percent) and would walk the date index
+// for a rare word, reading the whole table; counting first avoids that.
+func (db *DB) matches(ctx context.Context, cond string, args []any) ([]int64, error) {
+	sql := fmt.Sprintf("SELECT id FROM articles WHERE %s LIMIT %d", cond, maxMatches+1)
+	var ids []int64
+	err := db.read(ctx, func() error {
+		rows, err := db.pool.Query(ctx, sql, append([]any{pgx.QueryExecModeExec}, args...)...)
+		if err != nil {
+			return err
+		}
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > maxMatches {
+		return nil, nil
+	}
+	if ids == nil {
+		ids = []int64{}
+	}
+	return ids, nil
 }
 
 // Count returns the number of articles.
