@@ -67,3 +67,23 @@ func Copy(ctx context.Context, from, to Store) (CopyStats, error) {
 	}
 	return st, nil
 }
+
+// CopyDSN opens the stores that from and to name (see Open), copies from
+// into to (see Copy) and closes both: what "folio copy -from X -to Y"
+// runs. The same database on both sides is refused.
+func CopyDSN(ctx context.Context, from, to string) (CopyStats, error) {
+	if from == to {
+		return CopyStats{}, errors.New("storage: copy: -from and -to name the same database")
+	}
+	src, err := Open(ctx, from)
+	if err != nil {
+		return CopyStats{}, fmt.Errorf("storage: copy: open %s: %w", Redact(from), err)
+	}
+	defer src.Close()
+	dst, err := Open(ctx, to)
+	if err != nil {
+		return CopyStats{}, fmt.Errorf("storage: copy: open %s: %w", Redact(to), err)
+	}
+	defer dst.Close()
+	return Copy(ctx, src, dst)
+}

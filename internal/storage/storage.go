@@ -18,8 +18,8 @@ import (
 )
 
 // Store is what the server and the CLI use of a store: the article.Store
-// interface plus the write counter, a consistency check and the two
-// methods that copy articles between stores.
+// interface plus the write counter, a consistency check, the two methods
+// that copy articles between stores and a bulk create.
 type Store interface {
 	article.Store
 	// Version returns the store version, which every successful write
@@ -34,6 +34,9 @@ type Store interface {
 	// source (or, without one, the same slug) in place; equal articles are
 	// not rewritten. ECONFLICT if a.Slug belongs to another article.
 	Put(ctx context.Context, source string, a *article.Article) (created, changed bool, err error)
+	// CreateMany creates the articles in one transaction (bulk loads); on
+	// error none of them is stored.
+	CreateMany(ctx context.Context, as []*article.Article) error
 }
 
 // Notifier is implemented by stores that learn of writes by other

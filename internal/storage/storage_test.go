@@ -232,3 +232,48 @@ func TestCopyCanceled(t *testing.T) {
 		t.Fatalf("Copy with a canceled context: err=nil")
 	}
 }
+
+func TestCreateMany(t *testing.T) {
+	for name, dsn := range map[string]func(testing.TB) string{
+		"SQLite":     sqlitePath,
+		"PostgreSQL": func(tb testing.TB) string { return pgtest.Start(tb).DB(tb) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := mustOpen(t, dsn(t))
+			if err := s.CreateMany(ctx, []*article.Article{storetest.New("a", "A", 0), storetest.New("b", "B fixture", 1, "Shared")}); err != nil {
+				t.Fatalf("CreateMany: %v", err)
+			}
+			v, _ := s.Version(ctx)
+			err := s.CreateMany(ctx, []*article.Article{storetest.New("c", "C", 0), storetest.New("a", "Again", 1)})
+			if article.Code(err) != article.ECONFLICT {
+				t.Fatalf("CreateMany(taken)=%v, want ECONFLICT", err)
+			}
+			if n, _ := s.Count(ctx); n != 2 {
+				t.Fatalf("Count=%d, want 2: nothing of a failed batch is stored", n)
+			}
+			if v2, _ := s.Version(ctx); v2 != v {
+				t.Fatalf("Version %d→%d after a failed batch", v, v2)
+			}
+			p, err := s.List(ctx, article.ListFilter{Query: "fixture", Tag: "shared"})
+			if err != nil || len(p.Articles) != 1 || p.Articles[0].Slug != "b" {
+				t.Fatalf("List=%v, %v; want b", p, err)
+			}
+		})
+	}
+}
+
+func TestCopyDSN(t *testing.T) {
+	from := sqlitePath(t)
+	s := mustOpen(t, from)
+	fixture(t, s)
+	to := pgtest.Start(t).DB(t)
+	for i, want := range []CopyStats{{Read: 6, Created: 6}, {Read: 6, Unchanged: 6}} {
+		st, err := CopyDSN(ctx, from, to)
+		if err != nil || st != want {
+			t.Fatalf("CopyDSN run %d=%v, %v; want %v", i, st, err, want)
+		}
+	}
+	if _, err := CopyDSN(ctx, from, from); err == nil {
+		t.Fatalf("CopyDSN(same, same): err=nil")
+	}
+}

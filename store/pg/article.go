@@ -73,17 +73,55 @@ func (db *DB) loadConfigs(ctx context.Context) error {
 			used[c] = true
 		}
 	}
-	var names []string
+	db.stemConfigs = db.stemConfigs[:0]
 	for c := range used {
-		names = append(names, c)
+		db.stemConfigs = append(db.stemConfigs, c)
 	}
-	sort.Strings(names)
-	parts := []string{"search @@ to_tsquery('simple', $%[1]d)"}
-	for _, c := range names {
-		parts = append(parts, fmt.Sprintf("(cfg = '%s' AND search @@ to_tsquery('%s', $%%[2]d))", c, c))
+	sort.Strings(db.stemConfigs)
+	parts := []string{"to_tsquery('simple', $1)::text", "to_tsquery('simple', $2)::text"}
+	for _, c := range db.stemConfigs {
+		parts = append(parts, fmt.Sprintf("to_tsquery('%s', $2)::text", c))
 	}
-	db.tsquery = "(" + strings.Join(parts, " OR ") + ")"
+	db.stemSQL = "SELECT " + strings.Join(parts, ", ")
 	return nil
+}
+
+// searchCondition returns the WHERE condition of a search and its
+// arguments, numbered from $n. It asks PostgreSQL for the query under
+// 'simple' (as a prefix) and under each language configuration (exact)
+// first, and passes them as constants: the planner then knows how rare the
+// words are, and each tsquery is built once rather than once per row. A
+// stemmed query only matches articles of its language, and is left out
+// where it says no more than the words as written.
+func (db *DB) searchCondition(ctx context.Context, prefix, exact string, n int) (string, []any, error) {
+	texts := make([]string, 2+len(db.stemConfigs))
+	dest := make([]any, len(texts))
+	for i := range texts {
+		dest[i] = &texts[i]
+	}
+	err := db.read(ctx, func() error { return db.pool.QueryRow(ctx, db.stemSQL, prefix, exact).Scan(dest...) })
+	if err != nil {
+		return "", nil, err
+	}
+	cond := []string{fmt.Sprintf("search @@ $%d::tsquery", n)}
+	args := []any{texts[0]}
+	groups := map[string][]string{}
+	var order []string
+	for i, c := range db.stemConfigs {
+		q := texts[2+i]
+		if q == "" || q == texts[1] {
+			continue
+		}
+		if groups[q] == nil {
+			order = append(order, q)
+		}
+		groups[q] = append(groups[q], c)
+	}
+	for _, q := range order {
+		cond = append(cond, fmt.Sprintf("(search @@ $%d::tsquery AND cfg = ANY ($%d::text[]))", n+len(args), n+len(args)+1))
+		args = append(args, q, groups[q])
+	}
+	return "(" + strings.Join(cond, " OR ") + ")", args, nil
 }
 
 // config returns the text search configuration for a language tag.
@@ -170,40 +208,107 @@ func (db *DB) List(ctx context.Context, f article.ListFilter) (*article.Page, er
 	if limit < 1 || limit > maxLimit {
 		return nil, article.Errorf(article.EINVALID, "limit must be between 1 and %d, not %d", maxLimit, f.Limit)
 	}
-	var where []string
-	var args []any
-	if f.Cursor != "" {
-		published, ns, id, err := decodeCursor(f.Cursor)
+	// The cursor and tag conditions, on arguments numbered from $n.
+	rest := func(n int) (where []string, args []any, err error) {
+		if f.Cursor != "" {
+			published, ns, id, err := decodeCursor(f.Cursor)
+			if err != nil {
+				return nil, nil, err
+			}
+			where = append(where, fmt.Sprintf("(published, published_ns, id) < ($%d, $%d, $%d)", n, n+1, n+2))
+			args = append(args, published, ns, id)
+		}
+		if tag := tagKey(f.Tag); tag != "" {
+			where = append(where, fmt.Sprintf("tag_keys @> ARRAY[$%d::text]", n+len(args)))
+			args = append(args, tag)
+		}
+		return where, args, nil
+	}
+	const order = " ORDER BY published DESC, published_ns DESC, id DESC"
+	limitArg := func(args []any) string { return fmt.Sprintf(" LIMIT $%d", len(args)+1) }
+	sel := "SELECT id, " + summaryColumns + " FROM "
+
+	if strings.TrimSpace(f.Query) == "" {
+		where, args, err := rest(1)
 		if err != nil {
 			return nil, err
 		}
-		where = append(where, fmt.Sprintf("(published, published_ns, id) < ($%d, $%d, $%d)", len(args)+1, len(args)+2, len(args)+3))
-		args = append(args, published, ns, id)
-	}
-	if tag := tagKey(f.Tag); tag != "" {
-		where = append(where, fmt.Sprintf("tag_keys @> ARRAY[$%d::text]", len(args)+1))
-		args = append(args, tag)
-	}
-	if strings.TrimSpace(f.Query) != "" {
-		prefix, exact := tsQuery(f.Query)
-		if prefix == "" {
-			// Nothing searchable (only punctuation): nothing matches.
-			return &article.Page{Articles: []article.Summary{}}, nil
+		sql := sel + "articles"
+		if len(where) > 0 {
+			sql += " WHERE " + strings.Join(where, " AND ")
 		}
-		where = append(where, fmt.Sprintf(db.tsquery, len(args)+1, len(args)+2))
-		args = append(args, prefix, exact)
+		return db.page(ctx, sql+order+limitArg(args), append(args, limit+1), limit)
 	}
-	sql := "SELECT id, " + summaryColumns + " FROM articles"
-	if len(where) > 0 {
-		sql += " WHERE " + strings.Join(where, " AND ")
-	}
-	sql += fmt.Sprintf(" ORDER BY published DESC, published_ns DESC, id DESC LIMIT $%d", len(args)+1)
-	args = append(args, limit+1)
 
+	prefix, exact := tsQuery(f.Query)
+	if prefix == "" {
+		// Nothing searchable (only punctuation): nothing matches.
+		if _, _, err := rest(1); err != nil {
+			return nil, err
+		}
+		return &article.Page{Articles: []article.Summary{}}, nil
+	}
+	cond, args, err := db.searchCondition(ctx, prefix, exact, 1)
+	if err != nil {
+		return nil, fmt.Errorf("pg: list: %w", err)
+	}
+	// A search runs in up to three steps, because the planner cannot tell
+	// how many rows a prefix query matches and checking a row's vector
+	// costs tens of microseconds. First, the next searchWindow articles in
+	// date order: a common word fills the page among them.
+	rw, rargs, err := rest(len(args) + 1)
+	if err != nil {
+		return nil, err
+	}
+	inner := "articles"
+	var tagCond []string
+	for _, w := range rw {
+		if strings.HasPrefix(w, "(published") {
+			inner += " WHERE " + w
+		} else {
+			tagCond = append(tagCond, w)
+		}
+	}
+	wargs := append(append([]any{}, args...), rargs...)
+	sql := sel + fmt.Sprintf("(SELECT * FROM %s%s LIMIT %d) w WHERE ", inner, order, searchWindow) +
+		strings.Join(append([]string{cond}, tagCond...), " AND ") + order + limitArg(wargs)
+	page, err := db.page(ctx, sql, append(wargs, limit+1), limit)
+	if err != nil || page.Next != "" {
+		return page, err
+	}
+	// Then the matches through the full-text index, if they are few.
+	ids, err := db.matches(ctx, cond, args)
+	if err != nil {
+		return nil, fmt.Errorf("pg: list: %w", err)
+	}
+	if ids != nil {
+		rw, rargs, _ := rest(2)
+		sql := sel + "articles JOIN unnest($1::bigint[]) AS m (id) USING (id)"
+		if len(rw) > 0 {
+			sql += " WHERE " + strings.Join(rw, " AND ")
+		}
+		args := append([]any{ids}, rargs...)
+		return db.page(ctx, sql+order+limitArg(args), append(args, limit+1), limit)
+	}
+	// Else walk the date index: with so many matches, not for long.
+	sql = sel + "articles WHERE " + strings.Join(append([]string{cond}, rw...), " AND ")
+	return db.page(ctx, sql+order+limitArg(wargs), append(wargs, limit+1), limit)
+}
+
+// searchWindow is how many articles, in date order, a search checks
+// before it turns to the full-text index.
+const searchWindow = 200
+
+// page runs a listing query whose last argument is limit+1 and reads the
+// page it selects.
+func (db *DB) page(ctx context.Context, sql string, args []any, limit int) (*article.Page, error) {
 	var page *article.Page
 	err := db.read(ctx, func() error {
 		page = &article.Page{Articles: make([]article.Summary, 0, limit)}
-		rows, err := db.pool.Query(ctx, sql, args...)
+		// Planned for these arguments every time (an unnamed statement),
+		// never a generic plan: how many rows a tag or a word selects
+		// decides between walking the date index and the GIN indexes.
+		rows, err := db.pool.Query(ctx, sql, append([]any{pgx.QueryExecModeExec}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -230,6 +335,40 @@ func (db *DB) List(ctx context.Context, f article.ListFilter) (*article.Page, er
 		return nil, fmt.Errorf("pg: list: %w", err)
 	}
 	return page, nil
+}
+
+// maxMatches bounds the matches of a search that List collects through
+// the full-text index before it pages through them; a search with more is
+// answered by walking the date index instead, where matches are common
+// enough to fill a page soon.
+const maxMatches = 2000
+
+// matches returns the ids of the articles that the search condition (on
+// args from $1) selects, found through the GIN index, or nil when there
+// are more than maxMatches. The planner cannot tell how many rows a prefix
+// query matches (it assumes a few percent) and would walk the date index
+// for a rare word, reading the whole table; counting first avoids that.
+func (db *DB) matches(ctx context.Context, cond string, args []any) ([]int64, error) {
+	sql := fmt.Sprintf("SELECT id FROM articles WHERE %s LIMIT %d", cond, maxMatches+1)
+	var ids []int64
+	err := db.read(ctx, func() error {
+		rows, err := db.pool.Query(ctx, sql, append([]any{pgx.QueryExecModeExec}, args...)...)
+		if err != nil {
+			return err
+		}
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > maxMatches {
+		return nil, nil
+	}
+	if ids == nil {
+		ids = []int64{}
+	}
+	return ids, nil
 }
 
 // Count returns the number of articles.
@@ -466,18 +605,24 @@ func (db *DB) values(a *article.Article, slug string, rev int64) []any {
 
 // insert adds the article's row under slug.
 func (db *DB) insert(ctx context.Context, tx pgx.Tx, a *article.Article, slug string, source *string, rev int64) error {
+	q, args := db.insertSQL(a, slug, source, rev)
+	if _, err := tx.Exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("insert article: %w", err)
+	}
+	return nil
+}
+
+// insertSQL returns the statement and arguments that insert the article's
+// row under slug.
+func (db *DB) insertSQL(a *article.Article, slug string, source *string, rev int64) (string, []any) {
 	vals := append([]any{source}, db.values(a, slug, rev)...)
 	n := len(vals)
 	ph := make([]string, n-1)
 	for i := range ph {
 		ph[i] = "$" + strconv.Itoa(i+1)
 	}
-	q := "INSERT INTO articles (source, " + columnList + ", search) VALUES (" + strings.Join(ph, ", ") + ", " +
-		fmt.Sprintf(searchExpr, n-1, n) + ")"
-	if _, err := tx.Exec(ctx, q, vals...); err != nil {
-		return fmt.Errorf("insert article: %w", err)
-	}
-	return nil
+	return "INSERT INTO articles (source, " + columnList + ", search) VALUES (" + strings.Join(ph, ", ") + ", " +
+		fmt.Sprintf(searchExpr, n-1, n) + ")", vals
 }
 
 // update replaces the row with the id; the source is kept.

@@ -106,3 +106,23 @@ func (db *DB) Put(ctx context.Context, source string, a *article.Article) (creat
 	}
 	return created, changed, nil
 }
+
+// CreateMany creates the articles in one transaction, its inserts sent as
+// one pipelined batch, for bulk loads: a benchmark's corpus, a first copy
+// into an empty database. EINVALID or ECONFLICT as Create, and then none
+// of them is stored.
+func (db *DB) CreateMany(ctx context.Context, as []*article.Article) error {
+	for _, a := range as {
+		if err := validate(a); err != nil {
+			return err
+		}
+	}
+	return db.write(ctx, fmt.Sprintf("create %d articles", len(as)), func(tx pgx.Tx, rev int64) error {
+		b := &pgx.Batch{}
+		for _, a := range as {
+			q, args := db.insertSQL(a, a.Slug, nil, rev)
+			b.Queue(q, args...)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+}

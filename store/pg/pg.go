@@ -70,9 +70,10 @@ var ErrUnavailable = article.ErrUnavailable
 // DB is an article store in one PostgreSQL database. It is safe for
 // concurrent use.
 type DB struct {
-	pool    *pgxpool.Pool
-	configs map[string]bool // text search configurations the server has
-	tsquery string          // SQL of the search condition on $n (see List)
+	pool        *pgxpool.Pool
+	configs     map[string]bool // text search configurations the server has
+	stemConfigs []string        // those of langConfigs, sorted
+	stemSQL     string          // builds a search's tsqueries (see searchCondition)
 
 	ctx    context.Context // canceled by Close; ends the listeners
 	cancel context.CancelFunc
