@@ -28,6 +28,7 @@ import (
 	"folio/importer"
 	"folio/internal/purge"
 	"folio/internal/server"
+	"folio/internal/storage"
 	"folio/store"
 	"folio/store/pg"
 )
@@ -51,6 +52,7 @@ const usage = `folio shows a publisher's articles anywhere: embeds, a reader app
 Usage:
   folio serve  [flags]             serve the reader app, the API and the embeds
   folio import [-db PATH] FILE|DIR ... import articles (Markdown, HTML, text, JSON, RSS/Atom/JSON Feed)
+  folio copy -from DB -to DB         copy every article between stores (SQLite file or PostgreSQL URL)
 
 Run "folio serve -h" or "folio import -h" for the flags. Every flag can also be
 set through its FOLIO_* environment variable (-base-url is FOLIO_BASE_URL).
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, args[1:], getenv, stdout, stderr)
 	case "import":
 		return runImport(ctx, args[1:], getenv, stdout, stderr)
+	case "copy":
+		return runCopy(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -401,3 +405,25 @@ var (
 	_ article.Store = (*store.DB)(nil)
 	_ article.Store = (*pg.DB)(nil)
 )
+
+// runCopy copies every article, with its slug, source and dates, from one
+// store to another (a SQLite file or a PostgreSQL URL each). Running it
+// again updates changed articles in place and never duplicates them.
+func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("copy", stderr)
+	from := fs.String("from", "", "the store to copy from: a SQLite file or a PostgreSQL URL")
+	to := fs.String("to", "", "the store to copy to: a SQLite file or a PostgreSQL URL")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if *from == "" || *to == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return errors.New("copy: give -from and -to")
+	}
+	st, err := storage.CopyDSN(ctx, *from, *to)
+	fmt.Fprintf(stdout, "copy %s → %s: %s\n", redactDSN(*from), redactDSN(*to), st)
+	return err
+}

@@ -339,3 +339,23 @@ func TestExtractFlag(t *testing.T) {
 		t.Fatal("a URL was accepted as -extract-allow")
 	}
 }
+
+// TestCopyCommand copies a SQLite database into another through `folio
+// copy`, twice: the second run changes nothing.
+func TestCopyCommand(t *testing.T) {
+	dir := t.TempDir()
+	from, to := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"import", "-db", from, "samples/001_what-is-folio.md"}, func(string) string { return "" }, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"1 created", "1 unchanged"} {
+		out.Reset()
+		if err := run(context.Background(), []string{"copy", "-from", from, "-to", to}, func(string) string { return "" }, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), want) {
+			t.Fatalf("copy: %v %q, want %q", err, out.String(), want)
+		}
+	}
+	if err := run(context.Background(), []string{"copy", "-from", from}, func(string) string { return "" }, nil, io.Discard, io.Discard); err == nil {
+		t.Fatal("copy without -to succeeded")
+	}
+}
