@@ -23,6 +23,7 @@ import (
 
 	"folio/article"
 	"folio/internal/storage"
+	"folio/sanitize"
 	"folio/store/searchtext"
 
 	"github.com/jackc/pgx/v5"
@@ -62,13 +63,14 @@ func newArticle(i int, base time.Time) *article.Article {
 		}
 		b.WriteString("</p>")
 	}
+	body, _ := sanitize.HTML(b.String(), nil) // only the sanitiser makes SafeHTML
 	a := &article.Article{
 		Slug:      fmt.Sprintf("article-%06d", i),
 		Title:     fmt.Sprintf("Article number %d about %s", i, words[i%len(words)]),
 		Author:    "Bench Author",
 		Published: base.Add(time.Duration(i) * time.Minute),
 		Tags:      []string{fmt.Sprintf("tag-%d", i%10), fmt.Sprintf("topic-%d", i%1000)},
-		HTML:      article.SafeHTML(b.String()),
+		HTML:      body,
 		Lang:      "en",
 	}
 	a.Normalize(searchtext.Plain(a.HTML), base)
