@@ -6,6 +6,7 @@ package article
 import (
 	"fmt"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -83,6 +84,49 @@ func (a *Article) Summary() Summary {
 		URL: a.URL, Published: a.Published, Updated: a.Updated, Tags: a.Tags, Image: a.Image,
 		Excerpt: a.Excerpt, Lang: a.Lang, Dir: a.Dir, WordCount: a.WordCount, ReadingMinutes: a.ReadingMinutes,
 	}
+}
+
+// Article returns the article of the summary with the body, the inverse of
+// Article.Summary. Stores use it to rebuild what they read.
+func (s Summary) Article(body SafeHTML) *Article {
+	return &Article{
+		Slug: s.Slug, Title: s.Title, Subtitle: s.Subtitle, Author: s.Author, Site: s.Site, URL: s.URL,
+		Published: s.Published, Updated: s.Updated, Tags: s.Tags, Image: s.Image, Excerpt: s.Excerpt,
+		HTML: body, Lang: s.Lang, Dir: s.Dir, WordCount: s.WordCount, ReadingMinutes: s.ReadingMinutes,
+	}
+}
+
+// Same reports whether a and b hold the same article: the same fields, the
+// times as instants, no tags and an empty list of them alike. Stores use it
+// to skip a write that would change nothing.
+func Same(a, b *Article) bool {
+	norm := func(x *Article) Article {
+		c := *x
+		c.Published, c.Updated = c.Published.UTC(), c.Updated.UTC()
+		if c.Tags == nil {
+			c.Tags = []string{}
+		}
+		return c
+	}
+	return reflect.DeepEqual(norm(a), norm(b))
+}
+
+// Storable checks what Validate checks, plus the years a store can hold
+// (0–9999, as RFC 3339 writes them), so that every store accepts the same
+// articles. A nil article is EINVALID.
+func Storable(a *Article) error {
+	if a == nil {
+		return Errorf(EINVALID, "no article")
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	for name, t := range map[string]time.Time{"published": a.Published, "updated": a.Updated} {
+		if y := t.UTC().Year(); y < 0 || y > 9999 {
+			return Errorf(EINVALID, "%s year %d is outside 0–9999", name, y)
+		}
+	}
+	return nil
 }
 
 // Validate checks the article's fields and returns an EINVALID error naming

@@ -35,23 +35,13 @@ const summaryColumns = `slug, title, subtitle, author, site, url, published, upd
 
 // Get returns the article with the slug, or ENOTFOUND.
 func (db *DB) Get(ctx context.Context, slug string) (*article.Article, error) {
-	row := db.r.QueryRowContext(ctx, `SELECT `+summaryColumns+`, html FROM articles WHERE slug = ?`, slug)
-	var s summaryRow
-	var html article.SafeHTML // stored only after the sanitiser made it
-	if err := row.Scan(append(s.dest(), &html)...); errors.Is(err, sql.ErrNoRows) {
+	a, err := scanArticle(db.r.QueryRowContext(ctx, `SELECT `+summaryColumns+`, html FROM articles WHERE slug = ?`, slug))
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, article.Errorf(article.ENOTFOUND, "article %q not found", slug)
 	} else if err != nil {
 		return nil, fmt.Errorf("store: get %q: %w", slug, err)
 	}
-	sum, err := s.summary()
-	if err != nil {
-		return nil, fmt.Errorf("store: get %q: %w", slug, err)
-	}
-	return &article.Article{
-		Slug: sum.Slug, Title: sum.Title, Subtitle: sum.Subtitle, Author: sum.Author, Site: sum.Site, URL: sum.URL,
-		Published: sum.Published, Updated: sum.Updated, Tags: sum.Tags, Image: sum.Image, Excerpt: sum.Excerpt,
-		HTML: html, Lang: sum.Lang, Dir: sum.Dir, WordCount: sum.WordCount, ReadingMinutes: sum.ReadingMinutes,
-	}, nil
+	return a, nil
 }
 
 // List returns a page of summaries, newest published first (ties broken by
@@ -149,7 +139,7 @@ func (db *DB) Count(ctx context.Context) (int, error) {
 // Create stores a new article: EINVALID if it does not validate, ECONFLICT
 // if the slug is taken.
 func (db *DB) Create(ctx context.Context, a *article.Article) error {
-	if err := validate(a); err != nil {
+	if err := article.Storable(a); err != nil {
 		return err
 	}
 	return db.write(ctx, fmt.Sprintf("create %q", a.Slug), func(tx *sql.Tx, rev int64) error {
@@ -167,7 +157,7 @@ func (db *DB) Create(ctx context.Context, a *article.Article) error {
 // a.Slug may name a new slug. EINVALID if a does not validate, ENOTFOUND if
 // there is no such article, ECONFLICT if the new slug is taken.
 func (db *DB) Update(ctx context.Context, slug string, a *article.Article) error {
-	if err := validate(a); err != nil {
+	if err := article.Storable(a); err != nil {
 		return err
 	}
 	return db.write(ctx, fmt.Sprintf("update %q", slug), func(tx *sql.Tx, rev int64) error {
@@ -212,7 +202,7 @@ func (db *DB) Import(ctx context.Context, source string, a *article.Article) (cr
 	if strings.TrimSpace(source) == "" {
 		return false, article.Errorf(article.EINVALID, "import source is required")
 	}
-	if err := validate(a); err != nil {
+	if err := article.Storable(a); err != nil {
 		return false, err
 	}
 	var slug string
@@ -253,23 +243,6 @@ func (db *DB) Import(ctx context.Context, source string, a *article.Article) (cr
 	}
 	a.Slug = slug
 	return created, nil
-}
-
-// validate checks what article.Validate checks, plus the date range that
-// the stored form (and RFC 3339) can hold.
-func validate(a *article.Article) error {
-	if a == nil {
-		return article.Errorf(article.EINVALID, "no article")
-	}
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	for name, t := range map[string]time.Time{"published": a.Published, "updated": a.Updated} {
-		if y := t.UTC().Year(); y < 0 || y > 9999 {
-			return article.Errorf(article.EINVALID, "%s year %d is outside 0–9999", name, y)
-		}
-	}
-	return nil
 }
 
 // write runs fn in one write transaction (BEGIN IMMEDIATE on the writer

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 
 	"folio/article"
@@ -51,7 +50,7 @@ func (db *DB) Put(ctx context.Context, source string, a *article.Article) (creat
 	if source != "" && strings.TrimSpace(source) == "" {
 		return false, false, article.Errorf(article.EINVALID, "import source must not be blank")
 	}
-	if err := validate(a); err != nil {
+	if err := article.Storable(a); err != nil {
 		return false, false, err
 	}
 	err = db.write(ctx, fmt.Sprintf("put %q", a.Slug), func(tx *sql.Tx, rev int64) error {
@@ -88,7 +87,7 @@ func (db *DB) Put(ctx context.Context, source string, a *article.Article) (creat
 		if err != nil {
 			return err
 		}
-		if sameArticle(old, a) {
+		if article.Same(old, a) {
 			return errUnchanged
 		}
 		changed = true
@@ -114,25 +113,7 @@ func scanArticle(row interface{ Scan(...any) error }, extra ...any) (*article.Ar
 	if err != nil {
 		return nil, err
 	}
-	return &article.Article{
-		Slug: sum.Slug, Title: sum.Title, Subtitle: sum.Subtitle, Author: sum.Author, Site: sum.Site, URL: sum.URL,
-		Published: sum.Published, Updated: sum.Updated, Tags: sum.Tags, Image: sum.Image, Excerpt: sum.Excerpt,
-		HTML: html, Lang: sum.Lang, Dir: sum.Dir, WordCount: sum.WordCount, ReadingMinutes: sum.ReadingMinutes,
-	}, nil
-}
-
-// sameArticle reports whether a and b store the same: the same fields,
-// times as instants.
-func sameArticle(a, b *article.Article) bool {
-	norm := func(x *article.Article) article.Article {
-		c := *x
-		c.Published, c.Updated = c.Published.UTC(), c.Updated.UTC()
-		if c.Tags == nil {
-			c.Tags = []string{}
-		}
-		return c
-	}
-	return reflect.DeepEqual(norm(a), norm(b))
+	return sum.Article(html), nil
 }
 
 // CreateMany creates the articles in one transaction, for bulk loads: a
@@ -140,7 +121,7 @@ func sameArticle(a, b *article.Article) bool {
 // ECONFLICT as Create, and then none of them is stored.
 func (db *DB) CreateMany(ctx context.Context, as []*article.Article) error {
 	for _, a := range as {
-		if err := validate(a); err != nil {
+		if err := article.Storable(a); err != nil {
 			return err
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -386,7 +385,7 @@ func (db *DB) Count(ctx context.Context) (int, error) {
 // Create stores a new article: EINVALID if it does not validate, ECONFLICT
 // if the slug is taken.
 func (db *DB) Create(ctx context.Context, a *article.Article) error {
-	if err := validate(a); err != nil {
+	if err := article.Storable(a); err != nil {
 		return err
 	}
 	return db.write(ctx, fmt.Sprintf("create %q", a.Slug), func(tx pgx.Tx, rev int64) error {
@@ -403,7 +402,7 @@ func (db *DB) Create(ctx context.Context, a *article.Article) error {
 // a.Slug may name a new slug. EINVALID if a does not validate, ENOTFOUND if
 // there is no such article, ECONFLICT if the new slug is taken.
 func (db *DB) Update(ctx context.Context, slug string, a *article.Article) error {
-	if err := validate(a); err != nil {
+	if err := article.Storable(a); err != nil {
 		return err
 	}
 	return db.write(ctx, fmt.Sprintf("update %q", slug), func(tx pgx.Tx, rev int64) error {
@@ -448,7 +447,7 @@ func (db *DB) Import(ctx context.Context, source string, a *article.Article) (cr
 	if strings.TrimSpace(source) == "" {
 		return false, article.Errorf(article.EINVALID, "import source is required")
 	}
-	if err := validate(a); err != nil {
+	if err := article.Storable(a); err != nil {
 		return false, err
 	}
 	var slug string
@@ -492,23 +491,6 @@ func freeSlug(ctx context.Context, tx pgx.Tx, slug string) (string, error) {
 		return "", fmt.Errorf("free slug: %w", err)
 	}
 	return free, nil
-}
-
-// validate checks what article.Validate checks, plus the date range that
-// the SQLite store can hold, so that both stores accept the same articles.
-func validate(a *article.Article) error {
-	if a == nil {
-		return article.Errorf(article.EINVALID, "no article")
-	}
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	for name, t := range map[string]time.Time{"published": a.Published, "updated": a.Updated} {
-		if y := t.UTC().Year(); y < 0 || y > 9999 {
-			return article.Errorf(article.EINVALID, "%s year %d is outside 0–9999", name, y)
-		}
-	}
-	return nil
 }
 
 // errUnchanged tells write to roll back a write that would change nothing.
@@ -704,26 +686,7 @@ func scanArticle(row pgx.Row, extra ...any) (*article.Article, error) {
 	if err := row.Scan(append(append(extra, s.dest()...), &html)...); err != nil {
 		return nil, err
 	}
-	sum := s.summary()
-	return &article.Article{
-		Slug: sum.Slug, Title: sum.Title, Subtitle: sum.Subtitle, Author: sum.Author, Site: sum.Site, URL: sum.URL,
-		Published: sum.Published, Updated: sum.Updated, Tags: sum.Tags, Image: sum.Image, Excerpt: sum.Excerpt,
-		HTML: html, Lang: sum.Lang, Dir: sum.Dir, WordCount: sum.WordCount, ReadingMinutes: sum.ReadingMinutes,
-	}, nil
-}
-
-// sameArticle reports whether a and b store the same: the same fields,
-// times as instants.
-func sameArticle(a, b *article.Article) bool {
-	norm := func(x *article.Article) article.Article {
-		c := *x
-		c.Published, c.Updated = c.Published.UTC(), c.Updated.UTC()
-		if c.Tags == nil {
-			c.Tags = []string{}
-		}
-		return c
-	}
-	return reflect.DeepEqual(norm(a), norm(b))
+	return s.summary().Article(html), nil
 }
 
 // A cursor is the unpadded base64url form of "published,id" of the last

@@ -52,7 +52,7 @@ func (db *DB) Put(ctx context.Context, source string, a *article.Article) (creat
 	if source != "" && strings.TrimSpace(source) == "" {
 		return false, false, article.Errorf(article.EINVALID, "import source must not be blank")
 	}
-	if err := validate(a); err != nil {
+	if err := article.Storable(a); err != nil {
 		return false, false, err
 	}
 	err = db.write(ctx, fmt.Sprintf("put %q", a.Slug), func(tx pgx.Tx, rev int64) error {
@@ -92,7 +92,7 @@ func (db *DB) Put(ctx context.Context, source string, a *article.Article) (creat
 		if err != nil {
 			return err
 		}
-		if sameArticle(old, a) {
+		if article.Same(old, a) {
 			return errUnchanged
 		}
 		changed = true
@@ -113,7 +113,7 @@ func (db *DB) Put(ctx context.Context, source string, a *article.Article) (creat
 // of them is stored.
 func (db *DB) CreateMany(ctx context.Context, as []*article.Article) error {
 	for _, a := range as {
-		if err := validate(a); err != nil {
+		if err := article.Storable(a); err != nil {
 			return err
 		}
 	}
