@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -21,7 +20,6 @@ import (
 	"folio/article"
 	"folio/draft"
 	"folio/embedcard"
-	"folio/importer"
 	"folio/internal/htmltest"
 	"folio/store"
 )
@@ -540,34 +538,6 @@ func TestEmbedLoader(t *testing.T) {
 	if rec := e.get(t, "/embed.js", "If-None-Match", rec.Header().Get("ETag")); rec.Code != http.StatusNotModified {
 		t.Fatalf("status=%d, want 304", rec.Code)
 	}
-}
-
-// BenchmarkEmbedCard measures GET /embed/{slug} through the whole handler
-// stack for the seed article, served from the card cache.
-func BenchmarkEmbedCard(b *testing.B) {
-	st, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := importer.LoadSamples(b.Context(), st, time.Now); err != nil {
-		b.Fatal(err)
-	}
-	h, err := New(&Config{MaxBody: 1 << 20, BaseURL: "http://bench.test", FrameAncestors: "*"}, st, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	if err != nil {
-		b.Fatal(err)
-	}
-	req := httptest.NewRequest("GET", "/embed/trump-and-putin-unironically-discussed-forming-a-cyber-security-unit", nil)
-	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK {
-				b.Fatalf("status %d", rec.Code)
-			}
-		}
-	})
 }
 
 // countingStore counts the store's Version calls.

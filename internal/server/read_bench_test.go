@@ -17,34 +17,45 @@ import (
 	"folio/store"
 )
 
+// The benchmarks' server: the bundled samples in a SQLite file, at base.
+const (
+	benchBase = "http://bench.test"
+	benchSlug = "trump-and-putin-unironically-discussed-forming-a-cyber-security-unit"
+)
+
+// benchHandler returns the whole server over the samples, logging to
+// logger.
+func benchHandler(b *testing.B, logger *slog.Logger) http.Handler {
+	b.Helper()
+	st, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if _, err := importer.LoadSamples(b.Context(), st, time.Now); err != nil {
+		b.Fatal(err)
+	}
+	h, err := New(&Config{MaxBody: 1 << 20, BaseURL: benchBase, FrameAncestors: "*"}, st, logger, time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h
+}
+
 // BenchmarkReadPaths measures each read path of the load test through the
 // whole handler stack (middleware with the request log, routing, caches),
 // served from the caches as a busy server serves them: what Folio adds to
 // net/http's own cost per request.
 func BenchmarkReadPaths(b *testing.B) {
-	st, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := importer.LoadSamples(b.Context(), st, time.Now); err != nil {
-		b.Fatal(err)
-	}
-	const base = "http://bench.test"
-	logs := newLogWriter(io.Discard, logFlushEvery)
-	defer logs.Close()
-	logger := slog.New(&flushingHandler{slog.NewTextHandler(logs, nil), logs})
-	h, err := New(&Config{MaxBody: 1 << 20, BaseURL: base, FrameAncestors: "*"}, st, logger, time.Now)
-	if err != nil {
-		b.Fatal(err)
-	}
-	const slug = "trump-and-putin-unironically-discussed-forming-a-cyber-security-unit"
+	logger, closeLog := NewLogger(io.Discard) // the request log, as served
+	defer closeLog()
+	h := benchHandler(b, logger)
 	for _, path := range []string{
-		"/api/articles/" + slug,
+		"/api/articles/" + benchSlug,
 		"/api/articles",
-		"/embed/" + slug,
-		"/a/" + slug,
-		"/oembed?url=" + url.QueryEscape(base+"/a/"+slug),
+		"/embed/" + benchSlug,
+		"/a/" + benchSlug,
+		"/oembed?url=" + url.QueryEscape(benchBase+"/a/"+benchSlug),
 	} {
 		b.Run(path[:min(len(path), 16)], func(b *testing.B) {
 			req := httptest.NewRequest("GET", path, nil)
@@ -75,27 +86,14 @@ func BenchmarkReadPaths(b *testing.B) {
 // whole render (~30× a hit on /a/{slug}). The ns/op of the two sub-
 // benchmarks of a path are the figures to compare (README).
 func BenchmarkJunkQuery(b *testing.B) {
-	st, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := importer.LoadSamples(b.Context(), st, time.Now); err != nil {
-		b.Fatal(err)
-	}
-	const base = "http://bench.test"
-	h, err := New(&Config{MaxBody: 1 << 20, BaseURL: base, FrameAncestors: "*"}, st, slog.New(slog.DiscardHandler), time.Now)
-	if err != nil {
-		b.Fatal(err)
-	}
-	const slug = "trump-and-putin-unironically-discussed-forming-a-cyber-security-unit"
+	h := benchHandler(b, slog.New(slog.DiscardHandler))
 	for _, tc := range []struct{ name, path string }{
-		{"reader", "/a/" + slug},
+		{"reader", "/a/" + benchSlug},
 		{"home", "/"},
-		{"embed", "/embed/" + slug},
-		{"oembed", "/oembed?url=" + url.QueryEscape(base+"/a/"+slug)},
+		{"embed", "/embed/" + benchSlug},
+		{"oembed", "/oembed?url=" + url.QueryEscape(benchBase+"/a/"+benchSlug)},
 		{"api-list", "/api/articles"},
-		{"api-article", "/api/articles/" + slug},
+		{"api-article", "/api/articles/" + benchSlug},
 		{"atom", "/feed.atom"},
 		{"jsonfeed", "/feed.json"},
 	} {
