@@ -24,13 +24,10 @@ import (
 
 	"github.com/dustin/go-humanize"
 
-	"folio/article"
 	"folio/importer"
 	"folio/internal/purge"
 	"folio/internal/server"
 	"folio/internal/storage"
-	"folio/store"
-	"folio/store/pg"
 )
 
 func main() {
@@ -223,20 +220,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	logger, closeLog := server.NewLogger(stderr)
 	defer closeLog()
 
-	st, err := openStore(ctx, cfg.DB)
+	st, err := storage.Open(ctx, cfg.DB)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", redactDSN(cfg.DB), err)
+		return fmt.Errorf("open database %s: %w", storage.Redact(cfg.DB), err)
 	}
 	defer st.Close()
-	if c, ok := st.(interface {
-		Changes(context.Context) <-chan struct{}
-	}); ok {
+	if c, ok := st.(storage.Notifier); ok {
 		cfg.Changes = c.Changes(ctx) // other instances' writes show at once
 	}
 
 	if cfg.Samples {
 		n, err := importer.LoadSamples(ctx, st, time.Now)
-		for try := 1; err != nil && try < 3 && isPostgres(cfg.DB); try++ {
+		for try := 1; err != nil && try < 3 && storage.IsPostgres(cfg.DB); try++ {
 			// Instances started together on an empty database race to
 			// load the samples; the loser finds them there on a retry.
 			time.Sleep(time.Duration(try) * 200 * time.Millisecond)
@@ -246,7 +241,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("load sample articles: %w", err)
 		}
 		if n > 0 {
-			logger.Info("loaded sample articles into the empty database", "count", n, "db", redactDSN(cfg.DB))
+			logger.Info("loaded sample articles into the empty database", "count", n, "db", storage.Redact(cfg.DB))
 		}
 	}
 
@@ -287,7 +282,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		defer stopPprof()
 	}
 	fmt.Fprintf(stdout, "folio: listening on http://%s\n", ln.Addr())
-	logger.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", redactDSN(cfg.DB))
+	logger.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", storage.Redact(cfg.DB))
 
 	select {
 	case err := <-errc:
@@ -360,9 +355,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		fs.Usage()
 		return errors.New("import: no files given")
 	}
-	st, err := openStore(ctx, *db)
+	st, err := storage.Open(ctx, *db)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", redactDSN(*db), err)
+		return fmt.Errorf("open database %s: %w", storage.Redact(*db), err)
 	}
 	defer st.Close()
 	failed, err := importer.Import(ctx, st, fs.Args(), stdout, time.Now)
@@ -374,37 +369,6 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	return nil
 }
-
-// openStore opens the store at db: a PostgreSQL database for a postgres://
-// or postgresql:// URL, else the SQLite file at that path.
-func openStore(ctx context.Context, db string) (article.Store, error) {
-	if isPostgres(db) {
-		return pg.Open(ctx, db)
-	}
-	return store.Open(db)
-}
-
-func isPostgres(db string) bool {
-	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
-}
-
-// redactDSN hides the password of a database URL for messages and logs.
-func redactDSN(db string) string {
-	if !isPostgres(db) {
-		return db
-	}
-	u, err := url.Parse(db)
-	if err != nil {
-		return "postgres://…"
-	}
-	return u.Redacted()
-}
-
-// compile-time checks that the stores are article.Stores.
-var (
-	_ article.Store = (*store.DB)(nil)
-	_ article.Store = (*pg.DB)(nil)
-)
 
 // runCopy copies every article, with its slug, source and dates, from one
 // store to another (a SQLite file or a PostgreSQL URL each). Running it
@@ -424,6 +388,6 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errors.New("copy: give -from and -to")
 	}
 	st, err := storage.CopyDSN(ctx, *from, *to)
-	fmt.Fprintf(stdout, "copy %s → %s: %s\n", redactDSN(*from), redactDSN(*to), st)
+	fmt.Fprintf(stdout, "copy %s → %s: %s\n", storage.Redact(*from), storage.Redact(*to), st)
 	return err
 }

@@ -115,6 +115,14 @@ func (w *invalidatingWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// defaultFreshness bounds how stale a cached response can be on the
+// server after a write by another process (folio import); writes through
+// this server show at once. Browsers and CDNs keep responses for longer
+// anyway (Cache-Control), and reading the write count once per interval
+// instead of once per request is what lets a cached response be served at
+// static-file speed.
+const defaultFreshness = 100 * time.Millisecond
+
 // versioner is implemented by stores that count their writes (store.DB):
 // a cache entry made at a count is fresh while the count stays the same,
 // so a hit needs no read of the article. The count lives in the database,

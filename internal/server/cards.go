@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
 
@@ -24,14 +23,6 @@ import (
 	"folio/internal/purge"
 	"folio/web"
 )
-
-// defaultFreshness bounds how stale a cached response can be on the
-// server after a write by another process (folio import); writes through
-// this server show at once. Browsers and CDNs keep responses for longer
-// anyway (Cache-Control), and reading the write count once per interval
-// instead of once per request is what lets a cached response be served at
-// static-file speed.
-const defaultFreshness = 100 * time.Millisecond
 
 // cardScript is the card page's only script: it reports the card's height
 // to the host page, tagged with the per-embed secret the loader put in the

@@ -53,11 +53,9 @@ type pageConfig struct {
 	Store   article.Store
 	BaseURL *url.URL // absolute public base, e.g. http://127.0.0.1:8080
 	Logger  *slog.Logger
-	// Cache is the server's response cache, shared with the other
-	// routes; without one (tests) pages get a cache of their own that
-	// reads the store's write count on every request.
+	// Cache is the server's response cache, shared with the other routes.
 	Cache *responses
-	// Site is the publisher's identity; CheckSite's defaults when nil.
+	// Site is the publisher's identity, checked (CheckSite).
 	Site *Site
 }
 
@@ -133,16 +131,9 @@ func newPages(cfg pageConfig) (*pages, error) {
 	}
 	app.BaseURL = base
 
-	cache := cfg.Cache
-	if cache == nil {
-		cache = &responses{watch: &storeWatch{store: store, every: -1}, cache: httpcache.NewCache(0)}
-	}
-	site := cfg.Site
-	if site == nil {
-		site = &Site{}
-		if err := CheckSite(site); err != nil {
-			return nil, err
-		}
+	cache, site := cfg.Cache, cfg.Site
+	if cache == nil || site == nil {
+		return nil, errors.New("pages: no cache or site")
 	}
 	app.SiteName = site.Name
 	p := &pages{files: files, base: base, baseURL: cfg.BaseURL, logger: logger, cache: cache, site: site}

@@ -50,9 +50,9 @@ type Notifier interface {
 }
 
 // ErrUnavailable matches errors caused by the database being unreachable
-// or not accepting queries (PostgreSQL stopped or restarting). They are
-// internal errors (article.Code gives EINTERNAL) that the server should
-// answer with 503 Service Unavailable and a Retry-After.
+// or not accepting queries (PostgreSQL stopped or restarting): it is
+// article.ErrUnavailable, whose code EUNAVAILABLE the server answers with
+// 503 Service Unavailable and a Retry-After.
 var ErrUnavailable = pg.ErrUnavailable
 
 var (
