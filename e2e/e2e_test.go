@@ -74,16 +74,11 @@ func run(m *testing.M) (int, error) {
 		}
 	}
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+	opts := append(append(chromedp.DefaultExecAllocatorOptions[:], sideBySide...),
 		chromedp.ExecPath("/usr/bin/chromium"),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
 		chromedp.Flag("disable-component-update", true),
-		// Tests run side by side, each in a window of its own: none may
-		// be throttled as a background window would be.
-		chromedp.Flag("disable-background-timer-throttling", true),
-		chromedp.Flag("disable-renderer-backgrounding", true),
-		chromedp.Flag("disable-backgrounding-occluded-windows", true),
 		chromedp.UserDataDir(filepath.Join(tmp, "profile")),
 		chromedp.WindowSize(1280, 900),
 	)
@@ -96,6 +91,15 @@ func run(m *testing.M) (int, error) {
 	}
 	browserCtx = ctx
 	return m.Run(), nil
+}
+
+// sideBySide are the Chromium flags of every test browser: tests run side
+// by side, each in a window of its own, and none may be throttled as a
+// background window would be.
+var sideBySide = []chromedp.ExecAllocatorOption{
+	chromedp.Flag("disable-background-timer-throttling", true),
+	chromedp.Flag("disable-renderer-backgrounding", true),
+	chromedp.Flag("disable-backgrounding-occluded-windows", true),
 }
 
 // goCmd runs the go command in the repository root.

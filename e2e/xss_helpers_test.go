@@ -538,16 +538,11 @@ type xssTab struct {
 // reached.
 func xssBrowser(t *testing.T) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+	opts := append(append(chromedp.DefaultExecAllocatorOptions[:], sideBySide...),
 		chromedp.ExecPath("/usr/bin/chromium"),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
 		chromedp.Flag("disable-component-update", true),
-		// Tests run side by side, each in a window of its own: none may
-		// be throttled as a background window would be.
-		chromedp.Flag("disable-background-timer-throttling", true),
-		chromedp.Flag("disable-renderer-backgrounding", true),
-		chromedp.Flag("disable-backgrounding-occluded-windows", true),
 		chromedp.Flag("disable-features", "Translate,IsolateSandboxedIframes,MediaRouter,OptimizationHints"),
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 		chromedp.UserDataDir(t.TempDir()),
