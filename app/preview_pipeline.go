@@ -263,7 +263,8 @@ func newPublishBody(d *draft.Draft, update bool) publishBody {
 
 // removalText describes one removal of the sanitiser's report for an
 // author: what went ("<script>", "onerror on <img>", "javascript: URL in
-// <a>") and how often ("×2").
+// <a>"), or what it became ("<iframe> → youtube facade", "<math> → text"),
+// and how often ("×2").
 func removalText(r sanitize.Removal) (what, count string) {
 	on := ""
 	switch r.On {
@@ -282,6 +283,13 @@ func removalText(r sanitize.Removal) (what, count string) {
 		}
 	case sanitize.KindAttribute:
 		what = r.Name + " attribute" + on
+	case sanitize.KindEmbed:
+		switch r.Name {
+		case "url", "link":
+			what = "a " + r.Name + " alone in a paragraph → " + r.As
+		default:
+			what = "<" + r.Name + "> → " + r.As
+		}
 	case sanitize.KindURL:
 		switch r.Name {
 		case sanitize.NameInvalidURL:
@@ -293,6 +301,9 @@ func removalText(r sanitize.Removal) (what, count string) {
 		}
 	default:
 		what = r.Name + on
+	}
+	if r.As != "" && r.Kind != sanitize.KindEmbed {
+		what += " → " + r.As
 	}
 	return what, fmt.Sprintf("×%d", r.Count)
 }

@@ -125,13 +125,15 @@ func TestPreviewMetaFields(t *testing.T) {
 }
 
 func TestRemovalText(t *testing.T) {
-	_, rep := sanitize.HTML(`<script>x</script><script>y</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">a</a><a href="http://[::1">b</a><!-- c -->`, nil)
+	_, rep := sanitize.HTML(`<script>x</script><script>y</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">a</a><a href="http://[::1">b</a><!-- c -->`+
+		`<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe><p>https://vimeo.com/76979871</p><math><mtext><mi>x</mi></mtext></math>`, nil)
 	var got []string
 	for _, r := range rep {
 		what, count := removalText(r)
 		got = append(got, what+" "+count)
 	}
-	want := []string{"<script> ×2", "<!-- comment --> ×1", "onerror attribute on <img> ×1", "invalid URL on <a> ×1", "javascript: URL on <a> ×1"}
+	want := []string{"<script> ×2", "<!-- comment --> ×1", "<math> → text ×1", "onerror attribute on <img> ×1", "invalid URL on <a> ×1", "javascript: URL on <a> ×1",
+		"<iframe> → youtube facade ×1", "a url alone in a paragraph → vimeo facade ×1"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("removalText=%q, want %q", got, want)
 	}

@@ -348,6 +348,9 @@ func removed(r sanitize.Report) string {
 		if rm.On != "" {
 			s += " on " + rm.On
 		}
+		if rm.As != "" {
+			s += " → " + rm.As
+		}
 		if rm.Count > 1 {
 			s += fmt.Sprintf(" ×%d", rm.Count)
 		}

@@ -42,6 +42,12 @@ var inline = map[string]bool{
 	"q": true, "s": true, "samp": true, "small": true, "span": true, "strike": true, "strong": true,
 	"sub": true, "sup": true, "time": true, "tt": true, "u": true, "var": true, "wbr": true, "ruby": true,
 	"rt": true, "rp": true, "big": true, "label": true, "acronym": true, "nobr": true,
+	// MathML: a formula is part of its sentence.
+	"math": true, "mi": true, "mn": true, "mo": true, "ms": true, "mtext": true, "mspace": true, "mrow": true,
+	"mfrac": true, "msqrt": true, "mroot": true, "mstyle": true, "merror": true, "mpadded": true,
+	"mphantom": true, "msub": true, "msup": true, "msubsup": true, "munder": true, "mover": true,
+	"munderover": true, "mmultiscripts": true, "mprescripts": true, "none": true, "mtable": true,
+	"mtr": true, "mtd": true, "menclose": true, "semantics": true, "annotation": true,
 }
 
 // cells lists the elements that separate words without starting a line.
@@ -90,8 +96,8 @@ func textOf(s string, lines bool) string {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			n, _ := z.TagName()
 			name := string(n)
-			if opensSkip(name, tt) {
-				skip.push(name)
+			if opensSkip(name, tt) || name == "annotation" && tt == html.StartTagToken {
+				skip.push(name) // a formula's annotation is its source, not its text
 			}
 			if skip.active() {
 				continue
