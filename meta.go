@@ -65,7 +65,9 @@ func readerMeta(a *article.Article, base *url.URL) string {
 			meta("property", "og:image:alt", a.Image.Alt)
 		}
 	}
-	meta("property", "article:published_time", a.Published.UTC().Format(time.RFC3339))
+	if !a.Published.IsZero() { // an undated article has no published time
+		meta("property", "article:published_time", a.Published.UTC().Format(time.RFC3339))
+	}
 	meta("property", "article:modified_time", a.Updated.UTC().Format(time.RFC3339))
 	if a.Author != "" {
 		meta("name", "author", a.Author)
@@ -96,8 +98,10 @@ func readerMeta(a *article.Article, base *url.URL) string {
 		"headline":         a.Title,
 		"url":              reader,
 		"mainEntityOfPage": reader,
-		"datePublished":    a.Published.UTC().Format(time.RFC3339),
 		"dateModified":     a.Updated.UTC().Format(time.RFC3339),
+	}
+	if !a.Published.IsZero() {
+		ld["datePublished"] = a.Published.UTC().Format(time.RFC3339)
 	}
 	if desc != "" {
 		ld["description"] = desc

@@ -116,6 +116,7 @@ func runPipeline(pd *previewDraft, now time.Time) (res previewResult) {
 		return res
 	}
 	res.Draft = d
+	d.PublishNow = true // as the API will publish it
 	a, report, err := d.Article(now)
 	res.Report = report
 	if err != nil {

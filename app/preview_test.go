@@ -20,7 +20,8 @@ var pvNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 
 // TestPreviewPipelineMatchesImport checks that the preview's pipeline
 // gives, for the sample article as plain text and no metadata, exactly
-// what `folio import` stores: draft.Text, then (*Draft).Article.
+// what `folio import` stores (draft.Text, then (*Draft).Article), but for
+// the date, which publishing from the preview sets to now.
 func TestPreviewPipelineMatchesImport(t *testing.T) {
 	data, err := os.ReadFile("../samples/000_bf3c0d247e44f2ef.txt")
 	if err != nil {
@@ -30,9 +31,22 @@ func TestPreviewPipelineMatchesImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	imported, _, err := d.Article(pvNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !imported.Published.IsZero() {
+		t.Fatalf("imported Published=%v, want none: the text names no date", imported.Published)
+	}
+	// The preview shows the article as publishing it through the API
+	// stores it: dated now when the draft names no date.
+	d.PublishNow = true
 	want, wantReport, err := d.Article(pvNow)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if imported.Published = want.Published; !reflect.DeepEqual(imported, want) {
+		t.Fatalf("import and preview differ beyond the date: %+v, %+v", imported, want)
 	}
 	res := runPipeline(&previewDraft{Format: formatText, Body: string(data)}, pvNow)
 	if res.Err != "" {
