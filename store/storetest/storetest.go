@@ -192,12 +192,12 @@ func testCreate(t *testing.T, open func(testing.TB) article.Store) {
 	t.Run("ErrInvalid", func(t *testing.T) {
 		s := open(t)
 		for name, mutate := range map[string]func(*article.Article){
-			"NoTitle":     func(a *article.Article) { a.Title = " " },
-			"BadSlug":     func(a *article.Article) { a.Slug = "Bad Slug" },
-			"NoSlug":      func(a *article.Article) { a.Slug = "" },
-			"BadURL":      func(a *article.Article) { a.URL = "javascript:alert(1)" },
-			"BadImage":    func(a *article.Article) { a.Image = &article.Image{} },
-			"BadUTF8":     func(a *article.Article) { a.Title = "bad \xff" },
+			"NoTitle":  func(a *article.Article) { a.Title = " " },
+			"BadSlug":  func(a *article.Article) { a.Slug = "Bad Slug" },
+			"NoSlug":   func(a *article.Article) { a.Slug = "" },
+			"BadURL":   func(a *article.Article) { a.URL = "javascript:alert(1)" },
+			"BadImage": func(a *article.Article) { a.Image = &article.Image{} },
+			"BadUTF8":  func(a *article.Article) { a.Title = "bad \xff" },
 		} {
 			t.Run(name, func(t *testing.T) {
 				a := New("valid", "Valid", 0)
