@@ -63,14 +63,11 @@ func HTMLPage(data []byte, pageURL string) (*draft.Draft, error) {
 	m := pageMeta(doc)
 	ld := jsonLD(doc)
 	d := &draft.Draft{
-		Title:   m.first("og:title", "twitter:title"),
+		Title:   firstOf(ld.headline, m.first("og:title", "twitter:title")),
 		Author:  firstOf(ld.author, names(m.all["article:author"]), bylineElement(doc)),
 		Site:    m.first("og:site_name", "application-name"),
-		Excerpt: m.first("og:description", "description", "twitter:description"),
+		Excerpt: firstOf(m.first("og:description"), ld.description, m.first("description", "twitter:description")),
 		Tags:    m.all["article:tag"],
-	}
-	if d.Title == "" {
-		d.Title = ld.headline
 	}
 	if d.Site == "" {
 		d.Site = ld.publisher
@@ -92,9 +89,7 @@ func HTMLPage(data []byte, pageURL string) (*draft.Draft, error) {
 	if d.Author == "" {
 		d.Author = firstOf(r.Byline(), m.first("author", "dc.creator"))
 	}
-	if strings.Contains(d.Author, "://") {
-		d.Author = "" // a profile URL, not a name
-	}
+	d.Author = withoutURLs(d.Author) // "Jane Doe (https://jane.example/)", or a profile URL
 	removeByline(r.Node, d.Author)
 	removeTitleHeading(r.Node, d.Title)
 	d.Lang, d.Dir = langDir(doc, r.Node)
@@ -111,6 +106,9 @@ func HTMLPage(data []byte, pageURL string) (*draft.Draft, error) {
 	}
 	if d.Title == "" {
 		d.Title = m.title
+	}
+	if d.Title == "" {
+		d.Title = contentTitle(r.Node) // a page with no title at all
 	}
 	if d.Site == "" {
 		d.Site = r.SiteName()
@@ -297,8 +295,9 @@ func pageMeta(doc *html.Node) *meta {
 				if key == "" {
 					key = strings.ToLower(attr(n, "name"))
 				}
-				if key != "" {
-					m.all[key] = append(m.all[key], attr(n, "content"))
+				// property="og:description twitter:description" names both.
+				for k := range strings.FieldsSeq(key) {
+					m.all[k] = append(m.all[k], attr(n, "content"))
 				}
 			case atom.Link:
 				if strings.EqualFold(attr(n, "rel"), "canonical") && m.canonical == "" {

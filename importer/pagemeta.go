@@ -10,6 +10,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"folio/article"
 	"folio/sanitize"
 )
 
@@ -62,7 +63,7 @@ func keepGists(doc *html.Node) {
 
 // ldMeta is what a page's JSON-LD says about its article.
 type ldMeta struct {
-	author, headline, publisher string
+	author, headline, publisher, description string
 }
 
 // articleTypes are the schema.org types whose author is the article's.
@@ -85,7 +86,13 @@ func jsonLD(doc *html.Node) ldMeta {
 		if n.Type == html.ElementNode && n.DataAtom == atom.Script {
 			if strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json") && n.FirstChild != nil {
 				var v any
-				if json.Unmarshal([]byte(n.FirstChild.Data), &v) == nil {
+				text := strings.TrimSpace(n.FirstChild.Data)
+				for _, w := range [][2]string{{"<![CDATA[", "]]>"}, {"<!--", "-->"}} {
+					if t, ok := strings.CutPrefix(text, w[0]); ok {
+						text = strings.TrimSuffix(strings.TrimSpace(t), w[1])
+					}
+				}
+				if json.Unmarshal([]byte(text), &v) == nil {
 					ldWalk(v, &out, 0)
 				}
 			}
@@ -121,6 +128,11 @@ func ldWalk(v any, out *ldMeta, depth int) {
 		if out.headline == "" {
 			if h, ok := x["headline"].(string); ok {
 				out.headline = strings.TrimSpace(h)
+			}
+		}
+		if out.description == "" {
+			if d, ok := x["description"].(string); ok {
+				out.description = strings.TrimSpace(d)
 			}
 		}
 		if out.publisher == "" {
@@ -475,4 +487,44 @@ func hostName(u string) string {
 		}
 	}
 	return name
+}
+
+// urlRe matches a URL in a name, with the brackets around it.
+var urlRe = regexp.MustCompile(`[(<\[]?\s*(?:https?:)?//\S+\s*[)>\]]?|\bwww\.\S+`)
+
+// withoutURLs removes the URLs from an author's name ("Bradley M. Kuhn
+// (http://ebb.org/bkuhn/)"); a name that is only a URL gives "".
+func withoutURLs(s string) string {
+	if !strings.Contains(s, "//") && !strings.Contains(s, "www.") {
+		return s
+	}
+	return strings.Trim(strings.Join(strings.Fields(urlRe.ReplaceAllString(s, " ")), " "), " ,;|")
+}
+
+// contentTitle makes a title for a page that names none: the text of the
+// content's first heading, else the start of its text.
+func contentTitle(content *html.Node) string {
+	var heading, text string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && heading == ""; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.H1, atom.H2, atom.H3:
+				heading = strings.Join(strings.Fields(textContent(c)), " ")
+				continue
+			case atom.Script, atom.Style:
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(content)
+	if heading != "" {
+		return heading
+	}
+	text = strings.Join(strings.Fields(textContent(content)), " ")
+	return article.Truncate(text, 80)
 }
