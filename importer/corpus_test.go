@@ -75,7 +75,7 @@ func TestCorpus(t *testing.T) {
 	t.Logf("%d pages: title %.3f (of the %d with a title)  byline %.3f  excerpt %.3f  dir %.3f  body %.3f (body ≥ 0.9 on %d); %d embedded videos kept",
 		len(dirs), mean.Title, titled, mean.Byline, mean.Excerpt, mean.Dir, mean.Body, bodyGood, embeds)
 	for _, c := range []struct {
-		name        string
+		name       string
 		got, floor float64
 	}{
 		{"title", mean.Title, corpusFloor.Title}, {"byline", mean.Byline, corpusFloor.Byline},
