@@ -18,10 +18,7 @@ import (
 //     image's alt, caption and credit) go through sanitize.Text, which strips
 //     markup and decodes character references; empty tags are dropped;
 //   - the body goes through sanitize.HTML, with the draft's URL, when it is
-//     a valid http(s) URL, as the base for relative links; when the body's
-//     first image is the draft's image (the lead image a page or feed
-//     repeats at the top of its text), it is left out of the body, its
-//     caption becoming the image's when the image has none;
+//     a valid http(s) URL, as the base for relative links;
 //   - the image source is resolved against the URL and must then be an
 //     http(s) URL. Any other source (javascript:, data:, a relative path
 //     with no URL to resolve it against) is dropped and listed in the report
@@ -73,20 +70,11 @@ func (d *Draft) Article(now time.Time) (*article.Article, sanitize.Report, error
 	if a.URL != "" && article.ValidURL(a.URL) == nil {
 		base, _ = url.Parse(a.URL)
 	}
-	body, leadCaption := d.Body, ""
-	if d.Image != nil && strings.TrimSpace(d.Image.Src) != "" && utf8.ValidString(d.Image.Src) {
-		if b, caption, ok := dropLeadImage(body, d.Image.Src, base); ok {
-			body, leadCaption = b, caption
-		}
-	}
 	var report sanitize.Report
-	a.HTML, report = sanitize.HTML(body, base)
+	a.HTML, report = sanitize.HTML(d.Body, base)
 
 	if d.Image != nil {
 		img := *d.Image
-		if strings.TrimSpace(img.Caption) == "" {
-			img.Caption = leadCaption
-		}
 		for _, s := range []string{img.Src, img.Alt, img.Caption, img.Credit} {
 			if !utf8.ValidString(s) {
 				return nil, nil, article.Errorf(article.EINVALID, "image is not valid UTF-8")

@@ -152,6 +152,7 @@ func parse(name string, data []byte, fileKey string) (items []Item, multi bool, 
 	if err != nil {
 		return nil, false, err
 	}
+	defer func() { dropLeadImages(items) }()
 	one := func(d *draft.Draft, err error) ([]Item, bool, error) {
 		if err != nil {
 			return nil, false, err

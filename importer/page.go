@@ -38,7 +38,8 @@ import (
 // Embeds survive readability: iframes, embeds and objects with a URL are
 // kept, provider snippets keep their class, and a gist's script becomes a
 // link to the gist; the sanitiser then makes each a facade, or a link. The
-// lead image is not repeated at the top of the body (see the pipeline).
+// lead image is not repeated at the top of the body (ParseFile and Import
+// leave it out: dropLeadImages).
 //
 // pageURL, when given, is the page's address and wins over the page's
 // own; relative links resolve against it. Input with no <html> or <body>

@@ -341,6 +341,10 @@ func (c *cleaner) start(raw string, tok html.Token, tt html.TokenType) {
 		attrs = append(facade, attrs...)
 	case "math":
 		c.beginMath(attrs)
+	default:
+		if c.math != nil {
+			c.mathChild()
+		}
 	}
 	out := name
 	if name == "tt" {

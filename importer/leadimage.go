@@ -1,4 +1,4 @@
-package draft
+package importer
 
 import (
 	"net/url"
@@ -66,7 +66,7 @@ func dropLeadImage(body, src string, base *url.URL) (out, caption string, ok boo
 	if n.DataAtom == atom.Figure {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type == html.ElementNode && c.DataAtom == atom.Figcaption {
-				caption = strings.Join(strings.Fields(nodeText(c)), " ")
+				caption = strings.Join(strings.Fields(textContent(c)), " ")
 			}
 		}
 	}
@@ -166,13 +166,26 @@ func imageKey(src string, base *url.URL) string {
 	return name
 }
 
-func nodeText(n *html.Node) string {
-	if n.Type == html.TextNode {
-		return n.Data
+// dropLeadImages applies dropLeadImage to the drafts of items: the lead
+// image an imported page, feed item or Markdown file repeats at the top of
+// its body is left out of it, and its figure's caption becomes the image's
+// when the image has none. (Articles written through the API or the
+// preview keep their body as written.)
+func dropLeadImages(items []Item) {
+	for _, it := range items {
+		d := it.Draft
+		if d == nil || d.Image == nil || strings.TrimSpace(d.Image.Src) == "" {
+			continue
+		}
+		var base *url.URL
+		if u, err := url.Parse(strings.TrimSpace(d.URL)); err == nil && u.IsAbs() {
+			base = u
+		}
+		if body, caption, ok := dropLeadImage(d.Body, d.Image.Src, base); ok {
+			d.Body = body
+			if strings.TrimSpace(d.Image.Caption) == "" {
+				d.Image.Caption = caption
+			}
+		}
 	}
-	var b strings.Builder
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		b.WriteString(nodeText(c))
-	}
-	return b.String()
 }
