@@ -14,15 +14,25 @@
 //
 // Policy, in short (policy.go has the table):
 //   - Text structure is kept: paragraphs, headings, lists, quotes, code,
-//     tables, figures, images, picture/source, links, phrasing elements,
-//     details/summary and plain div/span/section-like wrappers. Other
-//     elements lose their tags but keep their text; script, style,
-//     template, noscript, iframe, object, svg, math, forms, media, head
-//     and the like are dropped with their content.
-//   - No style, no event handlers, no data-* attributes; class only as one
-//     language-* on pre and code; id kept with the prefix "user-content-"
-//     (and #fragment links follow it), so an article cannot clobber the
-//     page's ids or globals.
+//     tables, figures, images, picture/source, links, phrasing elements
+//     (tt is written as code), details/summary and plain
+//     div/span/section-like wrappers, and MathML presentation markup
+//     inside <math> when it parses back as written (math.go; else the
+//     formula's text). Other elements lose their tags but keep their
+//     text; script, style, template, noscript, object, svg, forms,
+//     media, head and the like are dropped with their content.
+//   - Embeds become facades (embed.go, facade.go): a provider's iframe,
+//     embed, object, gist script, blockquote snippet, or its URL alone in
+//     a paragraph, becomes <figure class="embed" data-provider
+//     data-embed-src><a href=original>Provider: title</a></figure>, its
+//     attributes recomputed from the provider table; any other iframe
+//     becomes a link to its source. The report lists each (kind "embed").
+//   - No style, no event handlers, no data-* attributes but the facade's;
+//     class only as one language-* on pre and code and "embed" on a
+//     facade; ids and #fragments normalised alike and prefixed with
+//     "user-content-", so that in-page links keep working and an article
+//     cannot clobber the page's ids or globals; <a name> stays as a
+//     <span id>.
 //   - URLs: http and https, plus mailto for links; relative URLs are
 //     resolved against the base (kept relative without one); a
 //     protocol-relative URL gets the base's scheme, or https. Every other
