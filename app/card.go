@@ -137,9 +137,7 @@ func (c *Card) meta() app.UI {
 	if s.Author != "" {
 		parts = append(parts, app.Span().Class("card-author").Text(s.Author))
 	}
-	if !s.Published.IsZero() {
-		parts = append(parts, dateElem(s.Published))
-	}
+	parts = append(parts, publishedElem(s.Published))
 	if s.ReadingMinutes > 0 {
 		parts = append(parts, app.Span().Class("card-time").Text(minutes(s.ReadingMinutes)))
 	}
@@ -190,6 +188,15 @@ func heading(level int, class string, body ...app.UI) app.UI {
 func dateElem(t time.Time) app.UI {
 	t = t.UTC()
 	return app.Time().DateTime(t.Format(time.RFC3339)).Text(t.Format("2 January 2006"))
+}
+
+// publishedElem shows when an article was published, or says that its
+// source named no date: no date is ever made up for it.
+func publishedElem(t time.Time) app.UI {
+	if t.IsZero() {
+		return app.Span().Class("undated").Text("Undated")
+	}
+	return dateElem(t)
 }
 
 func minutes(n int) string { return strconv.Itoa(n) + " min read" }

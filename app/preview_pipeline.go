@@ -124,6 +124,7 @@ func runPipeline(pd *previewDraft, now time.Time) (res previewResult) {
 		return res
 	}
 	res.Draft = d
+	d.PublishNow = true // as the API will publish it
 	a, report, err := d.Article(now)
 	res.Report = report
 	if err != nil {
@@ -268,7 +269,8 @@ func newPublishBody(d *draft.Draft, update bool) wire.Article {
 
 // removalText describes one removal of the sanitiser's report for an
 // author: what went ("<script>", "onerror on <img>", "javascript: URL in
-// <a>") and how often ("×2").
+// <a>"), or what it became ("<iframe> → youtube facade", "<math> → text"),
+// and how often ("×2").
 func removalText(r sanitize.Removal) (what, count string) {
 	on := ""
 	switch r.On {
@@ -287,6 +289,13 @@ func removalText(r sanitize.Removal) (what, count string) {
 		}
 	case sanitize.KindAttribute:
 		what = r.Name + " attribute" + on
+	case sanitize.KindEmbed:
+		switch r.Name {
+		case "url", "link":
+			what = "a " + r.Name + " alone in a paragraph → " + r.As
+		default:
+			what = "<" + r.Name + "> → " + r.As
+		}
 	case sanitize.KindURL:
 		switch r.Name {
 		case sanitize.NameInvalidURL:
@@ -298,6 +307,9 @@ func removalText(r sanitize.Removal) (what, count string) {
 		}
 	default:
 		what = r.Name + on
+	}
+	if r.As != "" && r.Kind != sanitize.KindEmbed {
+		what += " → " + r.As
 	}
 	return what, fmt.Sprintf("×%d", r.Count)
 }

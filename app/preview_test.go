@@ -21,7 +21,8 @@ var pvNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 
 // TestPreviewPipelineMatchesImport checks that the preview's pipeline
 // gives, for the sample article as plain text and no metadata, exactly
-// what `folio import` stores: draft.Text, then (*Draft).Article.
+// what `folio import` stores (draft.Text, then (*Draft).Article), but for
+// the date, which publishing from the preview sets to now.
 func TestPreviewPipelineMatchesImport(t *testing.T) {
 	data, err := os.ReadFile("../samples/000_bf3c0d247e44f2ef.txt")
 	if err != nil {
@@ -31,9 +32,22 @@ func TestPreviewPipelineMatchesImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	imported, _, err := d.Article(pvNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !imported.Published.IsZero() {
+		t.Fatalf("imported Published=%v, want none: the text names no date", imported.Published)
+	}
+	// The preview shows the article as publishing it through the API
+	// stores it: dated now when the draft names no date.
+	d.PublishNow = true
 	want, wantReport, err := d.Article(pvNow)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if imported.Published = want.Published; !reflect.DeepEqual(imported, want) {
+		t.Fatalf("import and preview differ beyond the date: %+v, %+v", imported, want)
 	}
 	res := runPipeline(&previewDraft{Format: formatText, Body: string(data)}, pvNow)
 	if res.Err != "" {
@@ -130,13 +144,15 @@ func TestPreviewMetaFields(t *testing.T) {
 }
 
 func TestRemovalText(t *testing.T) {
-	_, rep := sanitize.HTML(`<script>x</script><script>y</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">a</a><a href="http://[::1">b</a><!-- c -->`, nil)
+	_, rep := sanitize.HTML(`<script>x</script><script>y</script><img src=x onerror=alert(1)><a href="javascript:alert(1)">a</a><a href="http://[::1">b</a><!-- c -->`+
+		`<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe><p>https://vimeo.com/76979871</p><math><mtext><mi>x</mi></mtext></math>`, nil)
 	var got []string
 	for _, r := range rep {
 		what, count := removalText(r)
 		got = append(got, what+" "+count)
 	}
-	want := []string{"<script> ×2", "<!-- comment --> ×1", "onerror attribute on <img> ×1", "invalid URL on <a> ×1", "javascript: URL on <a> ×1"}
+	want := []string{"<script> ×2", "<!-- comment --> ×1", "<math> → text ×1", "onerror attribute on <img> ×1", "invalid URL on <a> ×1", "javascript: URL on <a> ×1",
+		"<iframe> → youtube facade ×1", "a url alone in a paragraph → vimeo facade ×1"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("removalText=%q, want %q", got, want)
 	}

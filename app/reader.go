@@ -396,7 +396,7 @@ func byline(a *article.Article) app.UI {
 	if a.Author != "" {
 		parts = append(parts, app.Span().Class("reader-author").Text("By "+a.Author))
 	}
-	parts = append(parts, dateElem(a.Published))
+	parts = append(parts, publishedElem(a.Published))
 	if a.ReadingMinutes > 0 {
 		parts = append(parts, app.Span().Text(minutes(a.ReadingMinutes)))
 	}

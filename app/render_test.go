@@ -244,3 +244,28 @@ func TestEmbedCodeEscaped(t *testing.T) {
 		t.Fatalf("the snippet is not escaped text: %s", ta)
 	}
 }
+
+// TestUndated checks that an article whose source named no date is shown
+// as undated, in the card and the reader, and never as a date.
+func TestUndated(t *testing.T) {
+	s := article.Summary{Slug: "undated", Title: "No date", Tags: []string{}}
+	a := &article.Article{Slug: s.Slug, Title: s.Title, Tags: []string{}}
+	for name, out := range map[string]string{
+		"card":   app.HTMLString(NewCard(s)),
+		"reader": app.HTMLString(&reader{art: a, status: ready, slug: a.Slug}),
+	} {
+		els := parse(t, out)
+		if len(els["time"]) != 0 {
+			t.Errorf("%s: a <time> for an undated article:\n%s", name, out)
+		}
+		found := false
+		for _, sp := range els["span"] {
+			if v, _ := htmltest.Lookup(sp, "class"); v == "undated" && htmltest.Text(sp) == "Undated" {
+				found = true
+			}
+		}
+		if !found || strings.Contains(out, "January 0001") || strings.Contains(out, `"published"`) {
+			t.Errorf("%s: no \"Undated\", or a year 1 date:\n%s", name, out)
+		}
+	}
+}

@@ -37,7 +37,10 @@ type Image struct {
 }
 
 // Article is a full article as stored and served by the API. Every string
-// but HTML is plain text; HTML is the sanitised body.
+// but HTML is plain text; HTML is the sanitised body. Published is zero
+// when the source names no date: an article is never given a date it does
+// not have (readers show it as undated), and listings put it after the
+// dated ones.
 type Article struct {
 	Slug           string    `json:"slug"`
 	Title          string    `json:"title"`
@@ -45,7 +48,7 @@ type Article struct {
 	Author         string    `json:"author,omitempty"`
 	Site           string    `json:"site,omitempty"`
 	URL            string    `json:"url,omitempty"`
-	Published      time.Time `json:"published"`
+	Published      time.Time `json:"published,omitzero"` // zero (absent) when the source names no date
 	Updated        time.Time `json:"updated"`
 	Tags           []string  `json:"tags"`
 	Image          *Image    `json:"image,omitempty"`
@@ -66,7 +69,7 @@ type Summary struct {
 	Author         string    `json:"author,omitempty"`
 	Site           string    `json:"site,omitempty"`
 	URL            string    `json:"url,omitempty"`
-	Published      time.Time `json:"published"`
+	Published      time.Time `json:"published,omitzero"`
 	Updated        time.Time `json:"updated"`
 	Tags           []string  `json:"tags"`
 	Image          *Image    `json:"image,omitempty"`
@@ -194,33 +197,35 @@ func (a *Article) Validate() error {
 			return Errorf(EINVALID, "text is not valid UTF-8")
 		}
 	}
-	if a.Published.IsZero() {
-		return Errorf(EINVALID, "published is required")
-	}
 	return nil
 }
 
 // Normalize fills in what can be derived: the slug from the title (when
-// empty), published and updated (now when zero), the direction from the
-// language, the excerpt from the body text, and the word count and reading
-// time. bodyText is the body's plain text.
+// empty), updated (published, or now when both are zero: the time the
+// article was stored), the direction from the language, the excerpt from
+// the body text, and the word count and reading time; tags are split at
+// commas, deduplicated and fitted to the limits (see FitTags). Published
+// stays zero when it is: a date is never invented. bodyText is the body's
+// plain text.
 func (a *Article) Normalize(bodyText string, now time.Time) {
 	if a.Slug == "" {
 		a.Slug = Slugify(a.Title)
 	}
 	now = now.UTC().Truncate(time.Second)
-	if a.Published.IsZero() {
-		a.Published = now
+	if !a.Published.IsZero() {
+		a.Published = a.Published.UTC()
 	}
-	a.Published = a.Published.UTC()
-	if a.Updated.IsZero() || a.Updated.Before(a.Published) {
+	if a.Updated.IsZero() {
+		a.Updated = a.Published
+	}
+	if a.Updated.IsZero() {
+		a.Updated = now
+	}
+	if a.Updated.Before(a.Published) {
 		a.Updated = a.Published
 	}
 	a.Updated = a.Updated.UTC()
-	if a.Tags == nil {
-		a.Tags = []string{}
-	}
-	a.Tags = dedupTags(a.Tags)
+	a.Tags = FitTags(a.Tags)
 	if a.Dir == "" && a.Lang != "" && isRTL(a.Lang) {
 		a.Dir = "rtl"
 	}
@@ -230,17 +235,28 @@ func (a *Article) Normalize(bodyText string, now time.Time) {
 	a.WordCount, a.ReadingMinutes = ReadingTime(bodyText, a.Lang)
 }
 
-func dedupTags(tags []string) []string {
-	out := make([]string, 0, len(tags))
+// FitTags returns tags as an article keeps them: each value split at
+// commas (pages often join their tags in one "a, b, c"), white space
+// collapsed, empty and repeated (case-insensitively) tags dropped, each tag
+// cut to MaxTagLen characters at a word boundary, and at most MaxTags kept,
+// the first ones. Tags that do not fit are dropped rather than refusing
+// the article.
+func FitTags(tags []string) []string {
+	out := make([]string, 0, min(len(tags), MaxTags))
 	seen := map[string]bool{}
-	for _, t := range tags {
-		t = strings.Join(strings.Fields(t), " ")
-		k := strings.ToLower(t)
-		if t == "" || seen[k] {
-			continue
+	for _, v := range tags {
+		for t := range strings.SplitSeq(v, ",") {
+			t = strings.Join(strings.Fields(t), " ")
+			if utf8.RuneCountInString(t) > MaxTagLen {
+				t = strings.TrimSuffix(Truncate(t, MaxTagLen-1), "…")
+			}
+			k := strings.ToLower(t)
+			if t == "" || seen[k] || len(out) == MaxTags {
+				continue
+			}
+			seen[k] = true
+			out = append(out, t)
 		}
-		seen[k] = true
-		out = append(out, t)
 	}
 	return out
 }

@@ -1,6 +1,8 @@
 package article_test
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,8 +107,8 @@ func valid() *article.Article {
 
 func TestNormalize(t *testing.T) {
 	a := valid()
-	if a.Slug != "a-title" || a.Published != time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) || a.Updated != a.Published {
-		t.Fatalf("derived: %+v", a)
+	if a.Slug != "a-title" || !a.Published.IsZero() || a.Updated != time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) {
+		t.Fatalf("derived: %+v (no date is invented; updated is now)", a)
 	}
 	if a.Excerpt != "Body text" || a.WordCount != 2 || a.ReadingMinutes != 1 || a.Tags == nil {
 		t.Fatalf("derived: %+v", a)
@@ -118,6 +120,42 @@ func TestNormalize(t *testing.T) {
 	}
 	if err := valid().Validate(); err != nil {
 		t.Fatal(err)
+	}
+	pub := time.Date(2017, 7, 9, 14, 2, 0, 0, time.FixedZone("CEST", 7200))
+	c := &article.Article{Title: "x", Published: pub}
+	c.Normalize("", time.Now())
+	if !c.Published.Equal(pub) || c.Published.Location() != time.UTC || c.Updated != c.Published {
+		t.Fatalf("published=%v updated=%v, want the date in UTC for both", c.Published, c.Updated)
+	}
+}
+
+func TestFitTags(t *testing.T) {
+	long := strings.Repeat("word ", 20) // 100 characters
+	many := make([]string, 114)
+	for i := range many {
+		many[i] = "tag" + strconv.Itoa(i)
+	}
+	for _, tt := range []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"split at commas", []string{"Security, Ransomware ,Europe", "europe"}, []string{"Security", "Ransomware", "Europe"}},
+		{"long tag cut at a word", []string{long}, []string{strings.TrimSpace(strings.Repeat("word ", 11))}},
+		{"too many kept first", many, many[:article.MaxTags]},
+		{"empty", []string{" ", ","}, []string{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := article.FitTags(tt.in)
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("FitTags(%q)=%q, want %q", tt.in, got, tt.want)
+			}
+			a := valid()
+			a.Tags = got
+			if err := a.Validate(); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
 
@@ -137,7 +175,6 @@ func TestValidate(t *testing.T) {
 		{"BadLang", func(a *article.Article) { a.Lang = "<script>" }, "lang"},
 		{"ManyTags", func(a *article.Article) { a.Tags = strings.Fields(strings.Repeat("t ", 21)) }, "tags"},
 		{"InvalidUTF8", func(a *article.Article) { a.Author = "\xff" }, "UTF-8"},
-		{"NoDate", func(a *article.Article) { a.Published = time.Time{} }, "published"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			a := valid()

@@ -39,6 +39,11 @@ type Draft struct {
 	Body      string // untrusted HTML
 	Lang      string
 	Dir       string
+	// PublishNow dates the article now when Published is zero: set for
+	// an article written and published through Folio (the API, the
+	// preview), where now is its publication; an imported article without
+	// a date stays undated.
+	PublishNow bool
 }
 
 // checkInput rejects input that no parser should see: empty or blank input

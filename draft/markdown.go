@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"folio/article"
+	"folio/sanitize"
 )
 
 // md converts Markdown with the GitHub extensions Folio supports: tables,
@@ -38,6 +41,11 @@ var md = goldmark.New(
 // Without a title in the front matter, the first level-1 heading is the
 // title and is removed from the body; with one, a first heading that repeats
 // it is removed as well.
+//
+// Embeds: a provider's URL alone on a line (a YouTube video, a post…) gets
+// a paragraph of its own, and so do Hugo's embed shortcodes on a line of
+// their own ({{< youtube ID >}}, vimeo, tweet and x, gist, instagram), as
+// the URL they name; the sanitiser makes each a facade (see sanitize).
 func Markdown(src []byte) (*Draft, error) {
 	src, err := checkInput(src)
 	if err != nil {
@@ -48,6 +56,7 @@ func Markdown(src []byte) (*Draft, error) {
 	if err != nil {
 		return nil, err
 	}
+	body = embedLines(body)
 	doc := md.Parser().Parse(text.NewReader(body))
 	if h := firstHeading(doc); h != nil {
 		var buf bytes.Buffer
@@ -184,7 +193,7 @@ func setField(d *Draft, key string, v *yaml.Node) error {
 		d.Published, err = timeValue(v)
 	case "updated", "lastmod", "modified":
 		d.Updated, err = timeValue(v)
-	case "tags", "categories":
+	case "tags", "categories", "tag", "category", "keywords":
 		var tags []string
 		tags, err = list(v)
 		d.Tags = append(d.Tags, tags...)
@@ -305,4 +314,101 @@ func parseTime(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date; use a form such as 2024-05-01 or 2024-05-01T09:30:00Z", s)
+}
+
+// shortcodeRe matches a Hugo embed shortcode alone on a line:
+// {{< youtube w7Ft2ymGmfc >}}, {{% tweet user="x" id="1" %}}.
+var shortcodeRe = regexp.MustCompile(`^\{\{[<%]\s*(youtube|vimeo|tweet|x|gist|instagram)\s+([^<>%{}]*?)\s*/?[>%]\}\}$`)
+
+// shortcodeArgRe matches one shortcode argument, named or positional.
+var shortcodeArgRe = regexp.MustCompile(`(?:([A-Za-z]+)=)?(?:"([^"]*)"|'([^']*)'|([^\s"']+))`)
+
+// shortcodeURL returns the URL a Hugo embed shortcode names, or "".
+func shortcodeURL(line string) string {
+	m := shortcodeRe.FindStringSubmatch(line)
+	if m == nil {
+		return ""
+	}
+	named := map[string]string{}
+	var pos []string
+	for _, a := range shortcodeArgRe.FindAllStringSubmatch(m[2], -1) {
+		v := a[2] + a[3] + a[4]
+		if a[1] != "" {
+			named[strings.ToLower(a[1])] = v
+		} else {
+			pos = append(pos, v)
+		}
+	}
+	arg := func(name string, i int) string {
+		if v := named[name]; v != "" {
+			return v
+		}
+		if i < len(pos) {
+			return pos[i]
+		}
+		return ""
+	}
+	var u string
+	switch m[1] {
+	case "youtube":
+		u = "https://www.youtube.com/watch?v=" + url.QueryEscape(arg("id", 0))
+	case "vimeo":
+		u = "https://vimeo.com/" + url.PathEscape(arg("id", 0))
+	case "instagram":
+		u = "https://www.instagram.com/p/" + url.PathEscape(arg("id", 0)) + "/"
+	case "tweet", "x":
+		user, id := named["user"], named["id"]
+		if id == "" && len(pos) == 1 {
+			id = pos[0] // the old form: {{< tweet 877500564405444608 >}}
+		}
+		if user == "" {
+			user = "i"
+		}
+		u = "https://x.com/" + url.PathEscape(user) + "/status/" + url.PathEscape(id)
+	case "gist":
+		u = "https://gist.github.com/" + url.PathEscape(arg("user", 0)) + "/" + url.PathEscape(arg("id", 1))
+	}
+	if _, ok := sanitize.MatchEmbed(u); !ok {
+		return ""
+	}
+	return u
+}
+
+// embedLines gives a provider's URL alone on a line, or a Hugo embed
+// shortcode (replaced by its URL), a paragraph of its own, outside fenced
+// code blocks and indented lines.
+func embedLines(body []byte) []byte {
+	lines := strings.Split(string(body), "\n")
+	fence := ""
+	changed := false
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if fence != "" {
+			if strings.HasPrefix(t, fence) {
+				fence = ""
+			}
+			continue
+		}
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fence = t[:3]
+			continue
+		}
+		if strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") || t == "" {
+			continue
+		}
+		u := shortcodeURL(t)
+		if u == "" && strings.HasPrefix(t, "http") && !strings.ContainsAny(t, " \t") {
+			if _, ok := sanitize.MatchEmbed(t); ok {
+				u = t
+			}
+		}
+		if u != "" {
+			lines[i] = "\n" + u + "\n"
+			changed = true
+		}
+	}
+	if !changed {
+		return body
+	}
+	return []byte(strings.Join(lines, "\n"))
 }

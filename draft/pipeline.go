@@ -26,8 +26,11 @@ import (
 //     the body; the image keeps its caption and credit, and disappears if it
 //     has neither;
 //   - lang is kept ("_" becomes "-"), dir is lower-cased;
-//   - Normalize derives the slug, dates, excerpt and counts, and Validate
-//     checks the result.
+//   - without a published date the article stays undated (PublishNow
+//     dates it now instead); without an excerpt it gets one from the first
+//     real paragraph of the body (sanitize.Excerpt);
+//   - Normalize derives the slug, updated, tags that fit the limits and
+//     the counts, and Validate checks the result.
 //
 // The report lists what the sanitiser removed. Errors are EINVALID
 // article errors with a message for the user, such as "title is required".
@@ -90,6 +93,12 @@ func (d *Draft) Article(now time.Time) (*article.Article, sanitize.Report, error
 		}
 	}
 
+	if a.Published.IsZero() && d.PublishNow {
+		a.Published = now.UTC().Truncate(time.Second)
+	}
+	if a.Excerpt == "" {
+		a.Excerpt = sanitize.Excerpt(a.HTML, article.ExcerptLength)
+	}
 	a.Normalize(sanitize.PlainText(a.HTML), now)
 	if err := a.Validate(); err != nil {
 		return nil, report, err

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"folio/article"
+	"folio/sanitize"
 )
 
 // Text reads an article saved as plain text, the way scrapers save a page:
@@ -141,6 +142,7 @@ func textBody(title string, blocks [][]string) string {
 	type para struct {
 		text string
 		list []string
+		url  bool // a provider's URL alone on its line: the sanitiser's embed facade
 	}
 	var paras []para
 	for _, b := range blocks {
@@ -157,7 +159,12 @@ func textBody(title string, blocks [][]string) string {
 				b = b[n:]
 				continue
 			}
-			for n < len(b) && !isBullet(b[n]) {
+			if isEmbedLine(b[0]) {
+				paras = append(paras, para{text: b[0], url: true})
+				b = b[1:]
+				continue
+			}
+			for n < len(b) && !isBullet(b[n]) && !isEmbedLine(b[n]) {
 				n++
 			}
 			lines := b[:n]
@@ -180,7 +187,7 @@ func textBody(title string, blocks [][]string) string {
 
 	var out []para
 	for _, p := range paras {
-		if p.list == nil {
+		if p.list == nil && !p.url {
 			p.text = stripResidue(p.text)
 			if p.text == "" {
 				continue
@@ -209,6 +216,17 @@ func textBody(title string, blocks [][]string) string {
 		b.WriteString("<p>" + html.EscapeString(p.text) + "</p>\n")
 	}
 	return b.String()
+}
+
+// isEmbedLine reports whether a line is only the URL of a provider the
+// sanitiser makes an embed facade of (a YouTube video, a post…): it gets a
+// paragraph of its own, as a CMS's bare link on its own line does.
+func isEmbedLine(l string) bool {
+	if !strings.HasPrefix(l, "http") || strings.ContainsAny(l, " \t") {
+		return false
+	}
+	_, ok := sanitize.MatchEmbed(l)
+	return ok
 }
 
 // bulletMarkers start the lines of a list.

@@ -10,6 +10,7 @@ package importer
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -60,7 +61,8 @@ var extFormats = map[string]Format{
 // Detect returns the format of a file from its name and content. The
 // extension decides, except that a .json file holding a JSON Feed is a
 // feed; without a known extension the content decides: a JSON Feed (an
-// object whose "version" is a jsonfeed.org URL), other JSON, an RSS, Atom or
+// object whose "version" is a jsonfeed.org URL, or any version with a list
+// of items), other JSON, an RSS, Atom or
 // RDF document, an HTML page (<!doctype or <html), or Markdown front matter.
 // Anything else is ErrFormatNotDetected.
 func Detect(name string, data []byte) (Format, error) {
@@ -96,9 +98,21 @@ var jsonFeedVersion = regexp.MustCompile(`"version"\s*:\s*"https?:(?:\\?/){2}jso
 // isJSONFeed reports whether data is a JSON object whose "version" names
 // the JSON Feed specification. It looks at the text rather than decoding
 // it, so that a broken feed is still a feed and gets the feed parser's
-// error.
+// error. A feed whose version is written another way ("1.0", "1", as some
+// generators of JSON Feed 1.0 write it) is one too when it decodes to an
+// object with a version and a list of items, which no article has.
 func isJSONFeed(data []byte) bool {
-	return data[0] == '{' && jsonFeedVersion.Match(data)
+	if data[0] != '{' {
+		return false
+	}
+	if jsonFeedVersion.Match(data) {
+		return true
+	}
+	var probe struct {
+		Version json.RawMessage   `json:"version"`
+		Items   []json.RawMessage `json:"items"`
+	}
+	return json.Unmarshal(data, &probe) == nil && len(probe.Version) > 0 && string(probe.Version) != "null" && probe.Items != nil
 }
 
 // Item is one article read from a file, with its source key. The key
@@ -138,6 +152,7 @@ func parse(name string, data []byte, fileKey string) (items []Item, multi bool, 
 	if err != nil {
 		return nil, false, err
 	}
+	defer func() { dropLeadImages(items) }()
 	one := func(d *draft.Draft, err error) ([]Item, bool, error) {
 		if err != nil {
 			return nil, false, err
@@ -347,6 +362,9 @@ func removed(r sanitize.Report) string {
 		s := rm.Name
 		if rm.On != "" {
 			s += " on " + rm.On
+		}
+		if rm.As != "" {
+			s += " → " + rm.As
 		}
 		if rm.Count > 1 {
 			s += fmt.Sprintf(" ×%d", rm.Count)

@@ -233,7 +233,9 @@ func position(data []byte, off int64) (line, col int) {
 // DecodeArticle reads one article object in the API's JSON shape into a
 // draft, with the same rules and messages as a JSON file: unknown fields
 // are named, types and times are checked. The API's create and update use
-// it, so a body and a file are read alike.
+// it, so a body and a file are read alike, except that an article
+// written through the API without a date is published now (PublishNow),
+// where a file's stays undated.
 func DecodeArticle(data []byte) (*draft.Draft, error) {
 	if !utf8.Valid(data) {
 		return nil, article.Errorf(article.EINVALID, "json: input is not valid UTF-8")
@@ -245,5 +247,10 @@ func DecodeArticle(data []byte) (*draft.Draft, error) {
 		var v any
 		return nil, jsonError(data, "", json.Unmarshal(data, &v))
 	}
-	return jsonDraft(data, "")
+	d, err := jsonDraft(data, "")
+	if err != nil {
+		return nil, err
+	}
+	d.PublishNow = true // written through the API: published now unless it says when
+	return d, nil
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	readability "codeberg.org/readeck/go-readability/v2"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
@@ -20,13 +19,31 @@ import (
 )
 
 // HTMLPage reads a whole saved web page: readability extracts the article
-// body, and the page's metadata fills the rest (Open Graph og:title,
-// og:description, og:image and og:image:alt, og:site_name, og:url;
-// article:published_time, article:modified_time and article:tag; the
-// author meta; <link rel=canonical>; <html lang dir>), falling back to what
-// readability found. pageURL, when given, is the page's address and wins
-// over the page's own; relative links resolve against it. Input with no
-// <html> or <body> is a fragment and goes to draft.HTML.
+// body, and the page's metadata fills the rest, falling back to what
+// readability found:
+//
+//   - title: og:title (twitter:title, readability's, <title>), without the
+//     site's name when the title carries it (" - Site", "Site | …");
+//   - author: JSON-LD's author names, article:author names (not profile
+//     URLs), the page's byline element, then readability's (dc:creator,
+//     the author meta);
+//   - site, excerpt (og:description…), tags (article:tag, split at
+//     commas by the pipeline), image (og:image and og:image:alt), url
+//     (og:url, <link rel=canonical>);
+//   - dates: article:published_time and the like, else readability's (the
+//     JSON-LD dates); a page without a date stays undated;
+//   - lang and dir: from the nearest element around the article's text
+//     that declares them (the article, main, body or html element).
+//
+// Embeds survive readability: iframes, embeds and objects with a URL are
+// kept, provider snippets keep their class, and a gist's script becomes a
+// link to the gist; the sanitiser then makes each a facade, or a link. The
+// lead image is not repeated at the top of the body (ParseFile and Import
+// leave it out: dropLeadImages).
+//
+// pageURL, when given, is the page's address and wins over the page's
+// own; relative links resolve against it. Input with no <html> or <body>
+// is a fragment and goes to draft.HTML.
 //
 // A page that is not UTF-8 but declares its charset (a <meta charset> or a
 // byte order mark) is decoded; other bytes that are not UTF-8 are an error.
@@ -45,17 +62,16 @@ func HTMLPage(data []byte, pageURL string) (*draft.Draft, error) {
 		return nil, article.Errorf(article.EINVALID, "html: cannot parse the page: %s", err)
 	}
 	m := pageMeta(doc)
+	ld := jsonLD(doc)
 	d := &draft.Draft{
-		Title:   m.first("og:title", "twitter:title"),
-		Author:  m.first("author", "article:author", "dc.creator"),
+		Title:   firstOf(ld.headline, m.first("og:title", "twitter:title")),
+		Author:  firstOf(ld.author, names(m.all["article:author"]), bylineElement(doc)),
 		Site:    m.first("og:site_name", "application-name"),
-		Excerpt: m.first("og:description", "description", "twitter:description"),
+		Excerpt: firstOf(m.first("og:description"), ld.description, m.first("description", "twitter:description")),
 		Tags:    m.all["article:tag"],
-		Lang:    m.lang,
-		Dir:     m.dir,
 	}
-	if strings.Contains(d.Author, "://") {
-		d.Author = "" // article:author is often a profile URL
+	if d.Site == "" {
+		d.Site = ld.publisher
 	}
 	d.URL = strings.TrimSpace(pageURL)
 	if d.URL == "" {
@@ -66,14 +82,18 @@ func HTMLPage(data []byte, pageURL string) (*draft.Draft, error) {
 		base = u
 	}
 
-	r, err := readability.FromDocument(doc, base)
+	keepGists(doc)
+	r, err := newReadability().ParseDocument(doc, base)
 	if err != nil || r.Node == nil {
 		return nil, article.Errorf(article.EINVALID, "html: found no article text in the page")
 	}
 	if d.Author == "" {
-		d.Author = r.Byline()
+		d.Author = firstOf(r.Byline(), m.first("author", "dc.creator"))
 	}
+	d.Author = withoutURLs(d.Author) // "Jane Doe (https://jane.example/)", or a profile URL
 	removeByline(r.Node, d.Author)
+	removeTitleHeading(r.Node, d.Title)
+	d.Lang, d.Dir = langDir(doc, r.Node)
 	// Render the content without readability's wrapper <div id="readability-page-1">.
 	var body strings.Builder
 	for c := r.Node.FirstChild; c != nil; c = c.NextSibling {
@@ -88,9 +108,13 @@ func HTMLPage(data []byte, pageURL string) (*draft.Draft, error) {
 	if d.Title == "" {
 		d.Title = m.title
 	}
+	if d.Title == "" {
+		d.Title = contentTitle(r.Node) // a page with no title at all
+	}
 	if d.Site == "" {
 		d.Site = r.SiteName()
 	}
+	d.Title = withoutSite(d.Title, d.Site, d.URL)
 	if d.Lang == "" {
 		d.Lang = r.Language()
 	}
@@ -102,7 +126,7 @@ func HTMLPage(data []byte, pageURL string) (*draft.Draft, error) {
 	default:
 		d.Dir = ""
 	}
-	d.Published = pageTime(m.first("article:published_time", "og:published_time", "date", "dc.date"))
+	d.Published = pageTime(m.first("article:published_time", "og:published_time", "date", "dc.date", "dc.date.issued", "dcterms.created"))
 	if d.Published.IsZero() {
 		d.Published, _ = r.PublishedTime()
 	}
@@ -144,12 +168,22 @@ func decodeDeclared(data []byte) []byte {
 }
 
 // removeByline removes the first block of the content that only names the
-// author ("By Ines Duarte"), which the article shows from its author field.
+// author or one of the authors ("By Ines Duarte"), which the article shows
+// from its author field.
 func removeByline(root *html.Node, author string) {
 	if author == "" {
 		return
 	}
-	want := strings.ToLower(strings.Join(strings.Fields(author), " "))
+	names := map[string]bool{}
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	names[norm(author)] = true
+	for _, n := range strings.FieldsFunc(author, func(r rune) bool { return r == ',' || r == '&' }) {
+		for _, m := range strings.Split(n, " and ") {
+			if m = norm(m); m != "" {
+				names[m] = true
+			}
+		}
+	}
 	var found *html.Node
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
@@ -159,11 +193,48 @@ func removeByline(root *html.Node, author string) {
 			}
 			switch c.DataAtom {
 			case atom.P, atom.Div, atom.Span, atom.Address:
-				text := strings.ToLower(strings.Join(strings.Fields(textContent(c)), " "))
-				if text == want || text == "by "+want {
+				text := norm(textContent(c))
+				if names[text] || names[strings.TrimPrefix(text, "by ")] {
 					found = c
 					return
 				}
+			}
+			walk(c)
+		}
+	}
+	walk(root)
+	if found != nil && found.Parent != nil {
+		found.Parent.RemoveChild(found)
+	}
+}
+
+// removeTitleHeading removes the content's first heading when it only
+// repeats the title, which the reader shows above the body, and comes
+// before any paragraph.
+func removeTitleHeading(root *html.Node, title string) {
+	want := strings.ToLower(strings.Join(strings.Fields(title), " "))
+	if want == "" {
+		return
+	}
+	var found *html.Node
+	stop := false
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && found == nil && !stop; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.H1, atom.H2, atom.H3:
+				if strings.ToLower(strings.Join(strings.Fields(textContent(c)), " ")) == want {
+					found = c
+				} else {
+					stop = true
+				}
+				return
+			case atom.P, atom.Ul, atom.Ol, atom.Table, atom.Blockquote, atom.Pre:
+				stop = true
+				return
 			}
 			walk(c)
 		}
@@ -225,8 +296,9 @@ func pageMeta(doc *html.Node) *meta {
 				if key == "" {
 					key = strings.ToLower(attr(n, "name"))
 				}
-				if key != "" {
-					m.all[key] = append(m.all[key], attr(n, "content"))
+				// property="og:description twitter:description" names both.
+				for k := range strings.FieldsSeq(key) {
+					m.all[k] = append(m.all[k], attr(n, "content"))
 				}
 			case atom.Link:
 				if strings.EqualFold(attr(n, "rel"), "canonical") && m.canonical == "" {

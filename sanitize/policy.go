@@ -18,6 +18,10 @@ import (
 // clobber the page's own ids or globals (window.foo for id="foo").
 const idPrefix = "user-content-"
 
+// idChars are the characters an id keeps (as a regexp class); normID
+// turns every other character into "-".
+const idChars = `\p{L}\p{M}\p{N}_.:'?!(),-`
+
 // attrKind says how an attribute's value is checked.
 type attrKind int
 
@@ -63,8 +67,7 @@ var (
 	hrefRe   = regexp.MustCompile(`^(?:` + absURL + `|mailto:\S+|` + relURL + `)$`)
 	srcRe    = regexp.MustCompile(`^(?:` + absURL + `|` + relURL + `)$`)
 	srcsetRe = regexp.MustCompile(`^` + srcCand + `(?:, ` + srcCand + `)*$`)
-	idRe     = regexp.MustCompile(`^` + idPrefix + `[A-Za-z0-9_.:-]{1,64}$`)
-	idValRe  = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
+	idRe     = regexp.MustCompile(`^` + idPrefix + `[` + idChars + `]{1,128}$`)
 	classRe  = regexp.MustCompile(`^language-[A-Za-z0-9_+#.-]{1,32}$`)
 	emptyRe  = regexp.MustCompile(`^$`)
 	intRe    = regexp.MustCompile(`^[0-9]{1,4}$`)
@@ -146,8 +149,16 @@ var elements = map[string]elemRule{
 	"td":       {attrs: map[string]attrRule{"colspan": spanRule, "rowspan": spanRule}},
 	"colgroup": {attrs: map[string]attrRule{"span": spanRule}},
 	"col":      {attrs: map[string]attrRule{"span": spanRule}, void: true},
-	"figure":   {}, "figcaption": {},
-	"picture": {},
+	// A figure's class, data-provider and data-embed-src are the embed
+	// facade's, set by facadeAttrs from the table (embed.go), never
+	// copied from input.
+	"figure": {attrs: map[string]attrRule{
+		"class":          {kind: attrPolicy, re: embedClassRe},
+		"data-provider":  {kind: attrPolicy, re: providerNameRe},
+		"data-embed-src": {kind: attrPolicy, re: embedSrcRe},
+	}},
+	"figcaption": {},
+	"picture":    {},
 	"source": {
 		attrs: map[string]attrRule{"srcset": srcsetRule, "sizes": match(sizesRe, trim), "media": match(mediaRe, trim),
 			"type": match(mimeRe, lower), "width": sizeRule, "height": sizeRule},
@@ -179,11 +190,13 @@ var elements = map[string]elemRule{
 
 // skipContent lists the elements removed together with everything inside
 // them: their content is code, styling, embedded documents, form controls or
-// foreign (SVG, MathML) markup, never article text.
+// SVG markup, never article text. (Embedded documents a provider table
+// entry recognises become facades first: facade.go. MathML is kept:
+// math.go.)
 var skipContent = map[string]bool{
 	"script": true, "style": true, "template": true, "noscript": true, "noembed": true, "noframes": true,
 	"nostyle": true, "iframe": true, "frame": true, "frameset": true, "object": true, "applet": true,
-	"svg": true, "math": true, "textarea": true, "select": true, "option": true, "optgroup": true,
+	"svg": true, "textarea": true, "select": true, "option": true, "optgroup": true,
 	"datalist": true, "button": true, "form": true, "title": true, "xmp": true, "plaintext": true,
 	"head": true, "canvas": true, "audio": true, "video": true, "map": true, "dialog": true,
 	"portal": true, "fencedframe": true, "selectedcontent": true,
@@ -211,13 +224,19 @@ func newPolicy() *bluemonday.Policy {
 	for name := range skipContent {
 		p.SkipElementsContent(name)
 	}
-	for name, el := range elements {
-		p.AllowElements(name)
-		if el.needs == nil {
-			p.AllowNoAttrs().OnElements(name)
-		}
-		for attr, r := range el.attrs {
-			p.AllowAttrs(attr).Matching(r.re).OnElements(name)
+	for _, table := range []map[string]elemRule{elements, mathElements} {
+		for name, el := range table {
+			p.AllowElements(name)
+			if el.needs == nil {
+				p.AllowNoAttrs().OnElements(name)
+			}
+			for attr, r := range el.attrs {
+				if r.re == nil { // free text
+					p.AllowAttrs(attr).OnElements(name)
+					continue
+				}
+				p.AllowAttrs(attr).Matching(r.re).OnElements(name)
+			}
 		}
 	}
 	for attr, r := range globalAttrs {

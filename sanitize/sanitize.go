@@ -14,15 +14,25 @@
 //
 // Policy, in short (policy.go has the table):
 //   - Text structure is kept: paragraphs, headings, lists, quotes, code,
-//     tables, figures, images, picture/source, links, phrasing elements,
-//     details/summary and plain div/span/section-like wrappers. Other
-//     elements lose their tags but keep their text; script, style,
-//     template, noscript, iframe, object, svg, math, forms, media, head
-//     and the like are dropped with their content.
-//   - No style, no event handlers, no data-* attributes; class only as one
-//     language-* on pre and code; id kept with the prefix "user-content-"
-//     (and #fragment links follow it), so an article cannot clobber the
-//     page's ids or globals.
+//     tables, figures, images, picture/source, links, phrasing elements
+//     (tt is written as code), details/summary and plain
+//     div/span/section-like wrappers, and MathML presentation markup
+//     inside <math> when it parses back as written (math.go; else the
+//     formula's text). Other elements lose their tags but keep their
+//     text; script, style, template, noscript, object, svg, forms,
+//     media, head and the like are dropped with their content.
+//   - Embeds become facades (embed.go, facade.go): a provider's iframe,
+//     embed, object, gist script, blockquote snippet, or its URL alone in
+//     a paragraph, becomes <figure class="embed" data-provider
+//     data-embed-src><a href=original>Provider: title</a></figure>, its
+//     attributes recomputed from the provider table; any other iframe
+//     becomes a link to its source. The report lists each (kind "embed").
+//   - No style, no event handlers, no data-* attributes but the facade's;
+//     class only as one language-* on pre and code and "embed" on a
+//     facade; ids and #fragments normalised alike and prefixed with
+//     "user-content-", so that in-page links keep working and an article
+//     cannot clobber the page's ids or globals; <a name> stays as a
+//     <span id>.
 //   - URLs: http and https, plus mailto for links; relative URLs are
 //     resolved against the base (kept relative without one); a
 //     protocol-relative URL gets the base's scheme, or https. Every other
@@ -36,8 +46,10 @@
 package sanitize
 
 import (
+	"bytes"
 	"cmp"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -50,15 +62,16 @@ import (
 
 // Removal is one kind of thing the sanitiser removed, with how often.
 type Removal struct {
-	Kind   string `json:"kind"`             // "element", "attribute" or "url"
-	Name   string `json:"name"`             // "script", "onerror", "javascript:"
+	Kind   string `json:"kind"`             // "element", "attribute", "url" or "embed"
+	Name   string `json:"name"`             // "script", "onerror", "javascript:", "iframe"
 	On     string `json:"on,omitempty"`     // element the attribute or URL was on, e.g. "img"
+	As     string `json:"as,omitempty"`     // for an embed, what replaced it: "youtube facade", "link"
 	Count  int    `json:"count"`            // how many times
 	Sample string `json:"sample,omitempty"` // first offending fragment, plain text, at most 80 characters
 }
 
 // Report lists what the sanitiser removed: elements first, then
-// attributes, then URLs; within a kind by count, most frequent first, then
+// attributes, then URLs, then embeds (what became a facade or a link); within a kind by count, most frequent first, then
 // by name and element. An empty report means nothing was removed.
 type Report []Removal
 
@@ -67,6 +80,7 @@ const (
 	KindElement   = "element"
 	KindAttribute = "attribute"
 	KindURL       = "url"
+	KindEmbed     = "embed" // an iframe, provider snippet or bare link replaced by a facade or a link
 )
 
 // Names of removals that are not an element, attribute or scheme name.
@@ -94,27 +108,59 @@ func HTML(raw string, base *url.URL) (article.SafeHTML, Report) {
 // openElement is an element on the stack of open elements.
 type openElement struct {
 	name string
-	kept bool // its start tag was written
+	kept bool   // its start tag was written
+	out  string // the name written, when it differs from name (tt is written as code)
+	at   int    // for a kept element, the output's length before its start tag
 }
 
 // cleaner is the state of one tokenizer pass.
 type cleaner struct {
 	base   *url.URL
-	out    strings.Builder
-	rep    reporter
-	stack  []openElement
-	open   map[string]int // count of each name on stack
-	kept   int            // count of kept elements on stack
-	skip   dropped        // open elements whose content is dropped
-	sample *strings.Builder
+	raw    string // the input
+	pos    int    // the offset in raw after the current token
+	skipTo int    // tokens ending at or before this offset were consumed by a look ahead
+	facade *Embed // the embed whose facade figure is being written
+	// bareURLs is set on the second pass, over clean HTML: it turns a
+	// provider URL alone in a paragraph or div into a facade.
+	bareURLs bool
+	math     *mathState
+	out      bytes.Buffer
+	rep      reporter
+	stack    []openElement
+	open     map[string]int // count of each name on stack
+	kept     int            // count of kept elements on stack
+	skip     dropped        // open elements whose content is dropped
+	sample   *strings.Builder
 }
 
-// clean is the tokenizer pass.
+// bareURLRe finds what may be a URL alone in a paragraph or div of the
+// tokenizer pass's output: text that starts with a URL after a tag.
+var bareURLRe = regexp.MustCompile(`>\s*(?:<a [^>]*>)?https?://`)
+
+// clean is the tokenizer pass, and a second one over its output when that
+// holds a URL that may be alone in a paragraph: a bare URL is recognised
+// in clean HTML, so that what the first pass removes around it (a script,
+// a comment) decides the same way on every pass.
 func clean(raw string, base *url.URL) (string, Report) {
+	out, rep := cleanPass(raw, base, false)
+	if !bareURLRe.MatchString(out) {
+		return out, rep
+	}
+	out, more := cleanPass(out, base, true)
+	if len(more) == 0 {
+		return out, rep
+	}
+	rep = append(rep, more...)
+	sortReport(rep)
+	return out, rep
+}
+
+// cleanPass is one tokenizer pass; bareURLs makes it the second.
+func cleanPass(raw string, base *url.URL, bareURLs bool) (string, Report) {
 	if !utf8.ValidString(raw) {
 		raw = strings.ToValidUTF8(raw, "\uFFFD")
 	}
-	c := &cleaner{base: usableBase(base), open: map[string]int{}}
+	c := &cleaner{base: usableBase(base), raw: raw, bareURLs: bareURLs, open: map[string]int{}}
 	c.out.Grow(len(raw))
 	z := html.NewTokenizer(strings.NewReader(raw))
 	for {
@@ -123,15 +169,19 @@ func clean(raw string, base *url.URL) (string, Report) {
 			c.partial(z.Raw())
 			break
 		}
+		c.pos += len(z.Raw())
+		if c.pos <= c.skipTo {
+			continue
+		}
 		if c.skip.active() {
 			c.skipping(z, tt)
 			continue
 		}
 		switch tt {
 		case html.TextToken:
-			writeText(&c.out, z.Text())
+			c.text(z.Text())
 		case html.StartTagToken, html.SelfClosingTagToken:
-			c.start(z, tt)
+			c.start(string(z.Raw()), z.Token(), tt)
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			c.end(string(name))
@@ -211,13 +261,13 @@ func (d *dropped) end(name string) {
 }
 
 // opensSkip reports whether a start tag opens an element whose content is
-// dropped. A self-closing <svg/> or <math/> is empty, as in a browser; a
+// dropped. A self-closing <svg/> is empty, as in a browser; a
 // self-closing <script/> is not.
 func opensSkip(name string, tt html.TokenType) bool {
 	if !skipContent[name] {
 		return false
 	}
-	return tt != html.SelfClosingTagToken || (name != "svg" && name != "math")
+	return tt != html.SelfClosingTagToken || name != "svg"
 }
 
 func (c *cleaner) endSample() {
@@ -228,11 +278,22 @@ func (c *cleaner) endSample() {
 }
 
 // start handles a start tag outside dropped content.
-func (c *cleaner) start(z *html.Tokenizer, tt html.TokenType) {
-	raw := string(z.Raw())
-	tok := z.Token()
+func (c *cleaner) start(raw string, tok html.Token, tt html.TokenType) {
 	name := tok.Data
+	if c.embed(raw, tok, tt) {
+		return
+	}
 	rule, ok := elements[name]
+	switch {
+	case c.math != nil:
+		// Inside a formula only MathML of the table, and no second <math>.
+		rule, ok = mathElements[name]
+		ok = ok && name != "math"
+	case name == "math":
+		rule, ok = mathElements[name]
+	case name == "tt":
+		rule, ok = elements["code"], true
+	}
 	if !ok {
 		first := c.rep.add(KindElement, name, "", raw)
 		switch {
@@ -252,6 +313,21 @@ func (c *cleaner) start(z *html.Tokenizer, tt html.TokenType) {
 		return
 	}
 	before := c.rep.n
+	var facade []html.Attribute
+	if name == "figure" {
+		facade, tok.Attr = c.facadeAttrs(tok.Attr)
+	}
+	if name == "a" && !slices.ContainsFunc(tok.Attr, func(a html.Attribute) bool { return a.Key == "href" }) {
+		// A named anchor (<a name=x>, <a id=x>) is a link target: it
+		// stays as a span with the id, so that #x links keep working.
+		if id := anchorID(tok.Attr); id != "" && c.kept < maxDepth {
+			c.closeImplied("a")
+			c.out.WriteString(html.Token{Type: html.StartTagToken, Data: "span", Attr: []html.Attribute{{Key: "id", Val: id}}}.String())
+			c.push(name, true)
+			c.stack[len(c.stack)-1].out = "span"
+			return
+		}
+	}
 	attrs := c.attrs(name, rule, tok.Attr)
 	if rule.needs != nil && !slices.ContainsFunc(attrs, func(a html.Attribute) bool { return slices.Contains(rule.needs, a.Key) }) {
 		if c.rep.n == before {
@@ -271,10 +347,30 @@ func (c *cleaner) start(z *html.Tokenizer, tt html.TokenType) {
 		}
 	case "img":
 		attrs = append(attrs, html.Attribute{Key: "loading", Val: loadingLazy}, html.Attribute{Key: "decoding", Val: decodeAsync})
+	case "figure":
+		attrs = append(facade, attrs...)
+	case "math":
+		c.beginMath(attrs)
+	default:
+		if c.math != nil {
+			c.mathChild()
+		}
 	}
-	c.out.WriteString(html.Token{Type: html.StartTagToken, Data: name, Attr: attrs}.String())
+	out := name
+	if name == "tt" {
+		out = "code" // teletype text: code keeps its monospace meaning
+	}
+	at := c.out.Len()
+	c.out.WriteString(html.Token{Type: html.StartTagToken, Data: out, Attr: attrs}.String())
 	if !rule.void {
 		c.push(name, true)
+		c.stack[len(c.stack)-1].at = at
+		if out != name {
+			c.stack[len(c.stack)-1].out = out
+		}
+		if tt == html.SelfClosingTagToken && c.math != nil {
+			c.pop() // in foreign content <mi/> is an empty element
+		}
 	}
 }
 
@@ -360,7 +456,7 @@ func external(attrs []html.Attribute) bool {
 }
 
 func (c *cleaner) push(name string, kept bool) {
-	c.stack = append(c.stack, openElement{name, kept})
+	c.stack = append(c.stack, openElement{name: name, kept: kept, at: -1})
 	c.open[name]++
 	if kept {
 		c.kept++
@@ -374,7 +470,14 @@ func (c *cleaner) pop() {
 	c.open[e.name]--
 	if e.kept {
 		c.kept--
-		c.out.WriteString("</" + e.name + ">")
+		name := e.name
+		if e.out != "" {
+			name = e.out
+		}
+		c.out.WriteString("</" + name + ">")
+		if e.name == "math" && c.math != nil {
+			c.endMath()
+		}
 	}
 }
 
@@ -402,6 +505,9 @@ func (c *cleaner) end(name string) {
 func (c *cleaner) attrs(el string, rule elemRule, in []html.Attribute) []html.Attribute {
 	out := make([]html.Attribute, 0, len(in)+2)
 	for _, a := range in {
+		if el == "math" && (a.Key == "xmlns" || strings.HasPrefix(a.Key, "xmlns:")) {
+			continue // a namespace declaration means nothing in HTML
+		}
 		r, ok := rule.attrs[a.Key]
 		if !ok {
 			r, ok = globalAttrs[a.Key]
@@ -490,7 +596,7 @@ func attrSample(a html.Attribute) string {
 }
 
 // writeText writes text escaped, without control characters.
-func writeText(b *strings.Builder, text []byte) {
+func writeText(b *bytes.Buffer, text []byte) {
 	b.WriteString(html.EscapeString(cleanControls(string(text))))
 }
 
@@ -520,7 +626,7 @@ func cleanControls(s string) string {
 
 // reporter collects removals.
 type reporter struct {
-	byKey map[[3]string]*Removal
+	byKey map[[4]string]*Removal
 	list  []*Removal
 	last  *Removal // the removal whose sample is being collected
 	n     int      // removals counted so far
@@ -528,18 +634,24 @@ type reporter struct {
 
 // add counts one removal and reports whether it is the first of its kind.
 func (r *reporter) add(kind, name, on, sample string) bool {
+	return r.addAs(kind, name, on, "", sample)
+}
+
+// addAs counts one removal that was replaced by as (an embed that became
+// a facade or a link).
+func (r *reporter) addAs(kind, name, on, as, sample string) bool {
 	r.n++
 	name = clip(strings.Map(visible, name), 40)
-	key := [3]string{kind, name, on}
+	key := [4]string{kind, name, on, as}
 	if rm, ok := r.byKey[key]; ok {
 		rm.Count++
 		r.last = nil
 		return false
 	}
 	if r.byKey == nil {
-		r.byKey = map[[3]string]*Removal{}
+		r.byKey = map[[4]string]*Removal{}
 	}
-	rm := &Removal{Kind: kind, Name: name, On: on, Count: 1, Sample: clip(sample, MaxSample)}
+	rm := &Removal{Kind: kind, Name: name, On: on, As: as, Count: 1, Sample: clip(sample, MaxSample)}
 	r.byKey[key] = rm
 	r.list = append(r.list, rm)
 	r.last = rm
@@ -553,7 +665,7 @@ func (r *reporter) setSample(s string) {
 	}
 }
 
-var kindOrder = map[string]int{KindElement: 0, KindAttribute: 1, KindURL: 2}
+var kindOrder = map[string]int{KindElement: 0, KindAttribute: 1, KindURL: 2, KindEmbed: 3}
 
 func (r *reporter) report() Report {
 	if len(r.list) == 0 {
@@ -563,15 +675,22 @@ func (r *reporter) report() Report {
 	for i, rm := range r.list {
 		rep[i] = *rm
 	}
+	sortReport(rep)
+	return rep
+}
+
+// sortReport puts a report in its order: by kind, most frequent first,
+// then by name, element and replacement.
+func sortReport(rep Report) {
 	slices.SortFunc(rep, func(a, b Removal) int {
 		return cmp.Or(
 			cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]),
 			cmp.Compare(b.Count, a.Count),
 			strings.Compare(a.Name, b.Name),
 			strings.Compare(a.On, b.On),
+			strings.Compare(a.As, b.As),
 		)
 	})
-	return rep
 }
 
 // visible replaces control characters and white space in a name with

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/net/html"
 )
 
 // schemeRe finds a URL's scheme the way a browser does, after browserURL
@@ -70,7 +72,11 @@ func cleanURL(v string, kind attrKind, base *url.URL) (string, bool) {
 		if !ok {
 			return "", false
 		}
-		return stable("#" + id)
+		f, err := url.Parse("#" + id)
+		if err != nil {
+			return "", false
+		}
+		return stable(f.String())
 	}
 	if strings.Contains(v, " ") {
 		v = strings.ReplaceAll(v, " ", "%20") // as a browser does
@@ -100,7 +106,15 @@ func cleanURL(v string, kind attrKind, base *url.URL) (string, bool) {
 	default:
 		return "", false
 	}
-	return stable(u.String())
+	s := u.String()
+	if strings.HasPrefix(s, "#") {
+		// "//#x" prints as a fragment: treat it as one.
+		if strings.HasPrefix(v, "#") {
+			return "", false
+		}
+		return cleanURL(s, kind, base)
+	}
+	return stable(s)
 }
 
 // stable reports whether s survives bluemonday's own URL check unchanged,
@@ -117,14 +131,56 @@ func stable(s string) (string, bool) {
 	return s, true
 }
 
-// cleanID returns the prefixed form of an id, or ok=false when it holds
-// characters other than ASCII letters, digits and _.:- or is too long.
+// cleanID returns the prefixed, normalised form of an id or of a link's
+// fragment (already percent-decoded), or ok=false when nothing is left or
+// it is too long. Ids and fragments go through the same normalisation, so
+// that a table of contents' "#what's-new" or "#why%3F" still finds the
+// heading id="what's-new" or id="why?".
 func cleanID(v string) (string, bool) {
-	v = strings.TrimSpace(v)
+	v = normID(v)
+	if v == "" {
+		return "", false
+	}
 	if !strings.HasPrefix(v, idPrefix) {
 		v = idPrefix + v
 	}
 	return v, idRe.MatchString(v)
+}
+
+// normID normalises an id: percent-escapes are decoded (a fragment was
+// decoded by the URL parser, and some pages escape their ids the same
+// way), white space at the ends goes, and each character that is not a
+// letter, mark, digit or one of _.:'?!(),- becomes "-".
+func normID(v string) string {
+	v = strings.TrimSpace(v)
+	if strings.Contains(v, "%") {
+		if d, err := url.PathUnescape(v); err == nil && utf8.ValidString(d) {
+			v = strings.TrimSpace(d)
+		}
+	}
+	return strings.Map(func(r rune) rune {
+		if idCharRe.MatchString(string(r)) {
+			return r
+		}
+		return '-'
+	}, v)
+}
+
+var idCharRe = regexp.MustCompile(`^[` + idChars + `]$`)
+
+// anchorID returns the prefixed id of a named anchor, <a name=x> or
+// <a id=x>, or "".
+func anchorID(attrs []html.Attribute) string {
+	for _, key := range []string{"id", "name"} {
+		for _, a := range attrs {
+			if a.Key == key {
+				if id, ok := cleanID(a.Val); ok {
+					return id
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // srcCandidate is one image candidate of a srcset attribute.

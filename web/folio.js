@@ -24,6 +24,55 @@
     }
   });
 
+  // Embeds: the sanitiser writes each video or post of an article as a
+  // facade, <figure class="embed" data-embed-src=PLAYER><a href=ORIGINAL>,
+  // which is a plain link and loads nothing from the provider. A click on
+  // it, online, puts the provider's player in its place: only then does the
+  // browser talk to the provider, from its privacy-enhanced domain where it
+  // has one, in a sandbox. The players' origins are the ones the pages' CSP
+  // frame-src allows (sanitize.FrameSources; web's tests check the list).
+  var frameOrigins = [
+    "https://www.youtube-nocookie.com", "https://player.vimeo.com", "https://www.dailymotion.com",
+    "https://platform.twitter.com", "https://embed.bsky.app", "https://www.instagram.com",
+    "https://www.tiktok.com", "https://open.spotify.com", "https://w.soundcloud.com", "https://codepen.io"
+  ];
+  function playerSrc(fig) {
+    var src = fig.getAttribute("data-embed-src") || "";
+    for (var i = 0; i < frameOrigins.length; i++) {
+      if (src.indexOf(frameOrigins[i] + "/") === 0) {
+        return src;
+      }
+    }
+    return "";
+  }
+  document.addEventListener("click", function (e) {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) {
+      return;
+    }
+    var link = e.target && e.target.closest && e.target.closest(".article-body figure.embed[data-embed-src] > a");
+    if (!link || navigator.onLine === false) {
+      return; // offline, or not a facade: the link is a link
+    }
+    var fig = link.parentNode;
+    var src = playerSrc(fig);
+    if (!src) {
+      return;
+    }
+    e.preventDefault();
+    e.stopPropagation(); // the app's own link handling must not navigate
+    var frame = document.createElement("iframe");
+    frame.src = src;
+    frame.title = link.textContent;
+    frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-popups allow-presentation");
+    frame.setAttribute("allow", "autoplay; encrypted-media; fullscreen; picture-in-picture");
+    frame.setAttribute("allowfullscreen", "");
+    frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+    frame.className = "embed-frame";
+    fig.classList.add("embed-loaded");
+    fig.insertBefore(frame, link);
+    frame.focus();
+  }, true);
+
   window.folio = {
     // worker posts msg to the active service worker and resolves with its
     // answer, or rejects after ten seconds without one.

@@ -139,7 +139,7 @@ type atomEntry struct {
 	Title      atomText       `xml:"title"`
 	ID         string         `xml:"id"`
 	Links      []atomLink     `xml:"link"`
-	Published  string         `xml:"published"`
+	Published  string         `xml:"published,omitempty"`
 	Updated    string         `xml:"updated"`
 	Authors    []atomPerson   `xml:"author"`
 	Categories []atomCategory `xml:"category"`
@@ -147,7 +147,12 @@ type atomEntry struct {
 	Content    atomText       `xml:"content"`
 }
 
-func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+func atomTime(t time.Time) string {
+	if t.IsZero() {
+		return "" // undated: the element is left out
+	}
+	return t.UTC().Format(time.RFC3339)
+}
 
 // atomFeedBytes writes the Atom feed of the articles, newest first.
 func atomFeedBytes(arts []*article.Article, base *url.URL, site *Site) ([]byte, error) {
@@ -252,7 +257,7 @@ type jsonItem struct {
 	ContentHTML   string       `json:"content_html"`
 	Summary       string       `json:"summary,omitempty"`
 	Image         string       `json:"image,omitempty"`
-	DatePublished string       `json:"date_published"`
+	DatePublished string       `json:"date_published,omitempty"`
 	DateModified  string       `json:"date_modified"`
 	Authors       []jsonAuthor `json:"authors,omitempty"`
 	Tags          []string     `json:"tags,omitempty"`

@@ -76,7 +76,9 @@ func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 		meta("property", "og:image:height", strconv.Itoa(ogimage.Height))
 	}
 	meta("property", "og:image:alt", alt)
-	meta("property", "article:published_time", a.Published.UTC().Format(time.RFC3339))
+	if !a.Published.IsZero() { // an undated article has no published time
+		meta("property", "article:published_time", a.Published.UTC().Format(time.RFC3339))
+	}
 	meta("property", "article:modified_time", a.Updated.UTC().Format(time.RFC3339))
 	if a.Author != "" {
 		meta("name", "author", a.Author)
@@ -99,8 +101,10 @@ func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 		"headline":         a.Title,
 		"url":              reader,
 		"mainEntityOfPage": reader,
-		"datePublished":    a.Published.UTC().Format(time.RFC3339),
 		"dateModified":     a.Updated.UTC().Format(time.RFC3339),
+	}
+	if !a.Published.IsZero() {
+		ld["datePublished"] = a.Published.UTC().Format(time.RFC3339)
 	}
 	if desc != "" {
 		ld["description"] = desc

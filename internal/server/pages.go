@@ -25,6 +25,7 @@ import (
 	"folio/internal/httpcache"
 	"folio/internal/purge"
 	"folio/internal/wire"
+	"folio/sanitize"
 	"folio/web"
 
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -32,9 +33,11 @@ import (
 
 // pageCSP is the Content-Security-Policy of every app page: no inline
 // script or style (components never use .Style()), WebAssembly allowed,
-// images from anywhere over http(s) (article images are remote), framing
-// by this site only.
+// images from anywhere over http(s) (article images are remote), frames
+// from this site and the embed providers' players (loaded only when a
+// reader clicks an embed facade), framing by this site only.
 const pageCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+	"frame-src 'self' " + sanitize.FrameSources + "; " +
 	"img-src 'self' data: https: http:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; " +
 	"object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'"
 

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -191,13 +192,12 @@ func testCreate(t *testing.T, open func(testing.TB) article.Store) {
 	t.Run("ErrInvalid", func(t *testing.T) {
 		s := open(t)
 		for name, mutate := range map[string]func(*article.Article){
-			"NoTitle":     func(a *article.Article) { a.Title = " " },
-			"BadSlug":     func(a *article.Article) { a.Slug = "Bad Slug" },
-			"NoSlug":      func(a *article.Article) { a.Slug = "" },
-			"NoPublished": func(a *article.Article) { a.Published = time.Time{} },
-			"BadURL":      func(a *article.Article) { a.URL = "javascript:alert(1)" },
-			"BadImage":    func(a *article.Article) { a.Image = &article.Image{} },
-			"BadUTF8":     func(a *article.Article) { a.Title = "bad \xff" },
+			"NoTitle":  func(a *article.Article) { a.Title = " " },
+			"BadSlug":  func(a *article.Article) { a.Slug = "Bad Slug" },
+			"NoSlug":   func(a *article.Article) { a.Slug = "" },
+			"BadURL":   func(a *article.Article) { a.URL = "javascript:alert(1)" },
+			"BadImage": func(a *article.Article) { a.Image = &article.Image{} },
+			"BadUTF8":  func(a *article.Article) { a.Title = "bad \xff" },
 		} {
 			t.Run(name, func(t *testing.T) {
 				a := New("valid", "Valid", 0)
@@ -455,6 +455,27 @@ func testList(t *testing.T, open func(testing.TB) article.Store) {
 		}
 		if p.Articles == nil || len(p.Articles) != 0 || p.Next != "" {
 			t.Fatalf("List=%#v, want an empty non-nil page without Next", p)
+		}
+	})
+	t.Run("Undated", func(t *testing.T) {
+		// Articles whose source named no date keep a zero Published and
+		// are listed after the dated ones, newest stored first, across
+		// pages.
+		s := open(t)
+		for i, slug := range []string{"undated-1", "dated-old", "undated-2", "dated-new", "undated-3"} {
+			a := New(slug, "Article "+slug, i)
+			if strings.HasPrefix(slug, "undated") {
+				a.Published = time.Time{}
+			}
+			mustCreate(t, s, a)
+		}
+		if got := mustGet(t, s, "undated-2"); !got.Published.IsZero() {
+			t.Fatalf("Published=%v, want zero", got.Published)
+		}
+		got := slugs(listAll(t, s, article.ListFilter{Limit: 2}))
+		want := []string{"dated-new", "dated-old", "undated-3", "undated-2", "undated-1"}
+		if !slices.Equal(got, want) {
+			t.Fatalf("List=%q, want %q", got, want)
 		}
 	})
 	t.Run("Pagination", func(t *testing.T) {
