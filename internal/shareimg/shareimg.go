@@ -382,7 +382,13 @@ func (r *Renderer) prepare(s string, fonts []*Font) (t text, ok bool) {
 			}
 			continue
 		}
+		if c == ' ' && (len(t) == 0 || t[len(t)-1].r == ' ') {
+			continue // a dropped symbol leaves no double space
+		}
 		t = append(t, glyph{r: c, font: f, gi: gi})
+	}
+	for len(t) > 0 && t[len(t)-1].r == ' ' {
+		t = t[:len(t)-1]
 	}
 	return t, true
 }
