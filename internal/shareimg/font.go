@@ -158,5 +158,10 @@ func (fc *face) draw(dst draw.Image, src image.Image, dot fixed.Point26_6, gi sf
 		}
 	}
 	fc.rast.Draw(&fc.mask, fc.mask.Rect, image.Opaque, image.Point{})
+	// 33 levels of coverage look the same as 256 at these sizes, and keep
+	// the card within a PNG palette (see toPaletted).
+	for i, a := range fc.mask.Pix {
+		fc.mask.Pix[i] = uint8(min(255, (int(a)+4)&^7))
+	}
 	draw.DrawMask(dst, dr, src, image.Point{}, &fc.mask, image.Point{}, draw.Over)
 }
