@@ -24,7 +24,7 @@ wasm: $(WASM).br
 # Each output is written to a temporary name and renamed, so a build that
 # stops half-way (or two builds at once) never leaves a truncated bundle
 # for the server to embed.
-$(WASM): $(filter ./app/% ./wasm/% ./article/% ./sanitize/% ./draft/% ./embed/%,$(GOFILES)) go.mod go.sum
+$(WASM): $(filter ./app/% ./wasm/% ./article/% ./sanitize/% ./draft/% ./embedcard/% ./internal/wire/%,$(GOFILES)) go.mod go.sum
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM).part ./wasm
 	mv -f $(WASM).part $(WASM)
 
@@ -40,7 +40,12 @@ server: wasm
 test: build
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./wasm/... ./article/... ./sanitize/... ./draft/...
-	FOLIO_BIN=$(CURDIR)/bin/folio $(GO) test -count=1 -timeout 30m ./...
+	@# The browser tests (the longest package) start at once, beside all the others.
+	@set -e; export FOLIO_BIN=$(CURDIR)/bin/folio; \
+	  $(GO) test -count=1 -parallel 4 -timeout 30m ./e2e/ > .e2e.log 2>&1 & e2e=$$!; \
+	  rest=0; $(GO) test -count=1 -parallel 4 -timeout 30m $$($(GO) list ./... | grep -v '^folio/e2e$$') || rest=$$?; \
+	  e2ecode=0; wait $$e2e || e2ecode=$$?; cat .e2e.log; rm -f .e2e.log; \
+	  test $$rest -eq 0 -a $$e2ecode -eq 0
 
 ## bench: Go benchmarks for the sanitiser, the store and the API, then the load comparison with nginx
 bench: build

@@ -36,11 +36,13 @@ func folioBinary(t *testing.T) string {
 	return bin
 }
 
-// startChild starts `folio serve` as a child process on a free port and
-// returns its base URL once it listens.
-func startChild(t *testing.T, bin, db, token string) (*exec.Cmd, string) {
+// startChild starts `folio serve` as a child process on a free port (or
+// the -addr among the extra flags) and returns its base URL once it
+// listens.
+func startChild(t *testing.T, bin, db, token string, extra ...string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "-addr", "127.0.0.1:0", "-db", db, "-token", token, "-rate-limit", "0", "-samples=false")
+	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-db", db, "-token", token, "-rate-limit", "0", "-samples=false"}, extra...)
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -74,8 +76,29 @@ func TestCrashSafety(t *testing.T) {
 	acked := map[string]string{} // slug → html it was acknowledged with
 	client := &http.Client{Timeout: 5 * time.Second}
 
+	// verify checks that every write acknowledged so far is served intact.
+	verify := func(base string) {
+		t.Helper()
+		for slug, html := range acked {
+			res, err := client.Get(base + "/api/articles/" + slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var a struct {
+				Title string `json:"title"`
+				HTML  string `json:"html"`
+			}
+			json.NewDecoder(res.Body).Decode(&a)
+			res.Body.Close()
+			if res.StatusCode != 200 || a.Title != "Crash "+slug || a.HTML != html {
+				t.Fatalf("acknowledged %s: status %d title %q html %q, want %q", slug, res.StatusCode, a.Title, a.HTML, html)
+			}
+		}
+	}
+
 	for round := range 5 {
 		cmd, base := startChild(t, bin, db, token)
+		verify(base) // what the previous rounds acknowledged survived their kill
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		stop := make(chan struct{})
@@ -122,23 +145,9 @@ func TestCrashSafety(t *testing.T) {
 		t.Fatalf("only %d writes acknowledged: the test did not exercise the server", len(acked))
 	}
 
-	// Restart: every acknowledged article is served intact.
+	// Restart after the last kill: every acknowledged article is served intact.
 	cmd, base := startChild(t, bin, db, token)
-	for slug, html := range acked {
-		res, err := client.Get(base + "/api/articles/" + slug)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var a struct {
-			Title string `json:"title"`
-			HTML  string `json:"html"`
-		}
-		json.NewDecoder(res.Body).Decode(&a)
-		res.Body.Close()
-		if res.StatusCode != 200 || a.Title != "Crash "+slug || a.HTML != html {
-			t.Fatalf("acknowledged %s: status %d title %q html %q, want %q", slug, res.StatusCode, a.Title, a.HTML, html)
-		}
-	}
+	verify(base)
 	cmd.Process.Kill()
 	cmd.Wait()
 

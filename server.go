@@ -6,7 +6,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -20,13 +19,17 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
+	"github.com/dustin/go-humanize"
+
 	"folio/article"
 	"folio/importer"
+	"folio/internal/purge"
+	"folio/internal/server"
 	"folio/store"
+	"folio/store/pg"
 )
 
 func main() {
@@ -73,18 +76,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 }
 
-// config is what `folio serve` is told by flags and environment.
+// config is what `folio serve` is told by flags and environment: the HTTP
+// layer's part, and what the process itself needs.
 type config struct {
-	Addr           string
-	DB             string
-	Token          string
-	BaseURL        string
-	FrameAncestors string
-	MaxBody        int64
-	RateLimit      float64 // requests a minute per client on writes and /api/sanitize; 0 turns it off
-	Samples        bool
-	ExtractAllow   hostList // private hosts POST /api/extract may fetch (extract.go)
-	Pprof          string   // loopback address for net/http/pprof; "" (the default) serves none
+	server.Config
+	Purge    []purge.Endpoint // edge caches to purge after each write (-purge)
+	Addr     string
+	DB       string
+	Samples  bool
+	Pprof    string // loopback address for net/http/pprof; "" (the default) serves none
+	SiteLogo string // -site-logo: a file, read at start
 }
 
 // envFlag sets a flag's default from its FOLIO_* environment variable.
@@ -121,14 +122,44 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	cfg := &config{}
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	fs.StringVar(&cfg.DB, "db", "folio.db", "SQLite database file")
+	fs.StringVar(&cfg.DB, "db", "folio.db", "the database: a SQLite file, or a PostgreSQL URL (postgres://user:pass@host/db) that any number of instances share")
 	fs.StringVar(&cfg.Token, "token", "", "API token for writes (Authorization: Bearer TOKEN); without one, writes are refused")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public base URL for absolute links (og, oEmbed, feeds, snippets); default http://ADDR")
 	fs.StringVar(&cfg.FrameAncestors, "frame-ancestors", "*", "sites allowed to frame embeds (CSP frame-ancestors source list)")
 	fs.Int64Var(&cfg.MaxBody, "max-body", 2<<20, "largest request body in bytes")
-	fs.Float64Var(&cfg.RateLimit, "rate-limit", 120, "writes, /api/sanitize and /api/extract requests a minute per client address (bursts of a sixth of it); 0 turns the limit off")
+	fs.Float64Var(&cfg.RateLimit, "rate-limit", 120, "writes, /api/sanitize and /api/extract requests a minute per client address (bursts of a sixth of it), counted by each instance on its own; 0 turns the limit off")
 	fs.BoolVar(&cfg.Samples, "samples", true, "load the bundled sample articles into an empty database")
 	fs.Var(&cfg.ExtractAllow, "extract-allow", "private hosts /api/extract may fetch: comma-separated host names or host:port pairs, matched exactly (every other host must be public)")
+	fs.Func("cache-size", "bound of the in-memory response cache, e.g. 128MiB, 1GB or bytes (default 128MiB)", func(v string) error {
+		n, err := humanize.ParseBytes(v)
+		if err != nil || n == 0 || n > 1<<40 {
+			return fmt.Errorf("%q is not a size such as 64MiB or 1GB", v)
+		}
+		cfg.CacheSize = int64(n)
+		return nil
+	})
+	fs.Func("purge", "after each write, tell an edge cache which responses to drop: varnish=URL (PURGE with xkey) or webhook=URL (JSON POST); repeatable, or several separated by spaces in FOLIO_PURGE", func(v string) error {
+		for _, spec := range strings.Fields(v) {
+			e, err := purge.Parse(spec)
+			if err != nil {
+				return err
+			}
+			cfg.Purge = append(cfg.Purge, e)
+		}
+		return nil
+	})
+	fs.StringVar(&cfg.Site.Name, "site-name", server.DefaultSiteName, "the publication's name: page titles, og:site_name, JSON-LD publisher, oEmbed provider_name, feeds, the manifest and every embed card")
+	fs.StringVar(&cfg.Site.Description, "site-description", "", "one sentence about the publication (feeds, manifest)")
+	fs.StringVar(&cfg.Site.Lang, "site-lang", "en", "the publication's language (BCP 47), for pages and feeds")
+	fs.StringVar(&cfg.Site.Accent, "site-accent", "#1f3a5f", "the publication's colour, #rrggbb (manifest theme, share images)")
+	fs.StringVar(&cfg.SiteLogo, "site-logo", "", "the publication's logo, a PNG, JPEG, GIF, WebP or SVG file served by Folio (default: the bundled icon)")
+	fs.Func("share-font", "a TrueType or OpenType font file for share images, for scripts the embedded Go fonts lack (they cover Latin, Greek and Cyrillic); repeatable", func(v string) error {
+		if _, err := os.Stat(v); err != nil {
+			return err
+		}
+		cfg.ShareFonts = append(cfg.ShareFonts, v)
+		return nil
+	})
 	fs.StringVar(&cfg.Pprof, "pprof", "", "serve the Go profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off when empty")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: folio serve [flags]\n\nFlags (each also read from FOLIO_<NAME>, e.g. FOLIO_BASE_URL):")
@@ -150,8 +181,18 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		}
 		cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	}
-	if err := checkFrameAncestors(cfg.FrameAncestors); err != nil {
+	if err := server.CheckFrameAncestors(cfg.FrameAncestors); err != nil {
 		return nil, fmt.Errorf("-frame-ancestors: %v", err)
+	}
+	if cfg.SiteLogo != "" {
+		logo, err := server.LoadLogo(cfg.SiteLogo)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Site.Logo = logo
+	}
+	if err := server.CheckSite(&cfg.Site); err != nil {
+		return nil, err
 	}
 	if cfg.MaxBody <= 0 {
 		return nil, fmt.Errorf("-max-body must be positive")
@@ -174,26 +215,34 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		return err
 	}
-	// One log line per request: buffered, so a request costs a copy into
-	// memory rather than a write to stderr. The buffer is written out every
-	// logFlushEvery, at once for warnings and errors, and at shutdown.
-	logs := newLogWriter(stderr, logFlushEvery)
-	defer logs.Close()
-	logger := slog.New(&flushingHandler{slog.NewTextHandler(logs, nil), logs})
+	// One log line per request, buffered (server.NewLogger).
+	logger, closeLog := server.NewLogger(stderr)
+	defer closeLog()
 
-	st, err := store.Open(cfg.DB)
+	st, err := openStore(ctx, cfg.DB)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", cfg.DB, err)
+		return fmt.Errorf("open database %s: %w", redactDSN(cfg.DB), err)
 	}
 	defer st.Close()
+	if c, ok := st.(interface {
+		Changes(context.Context) <-chan struct{}
+	}); ok {
+		cfg.Changes = c.Changes(ctx) // other instances' writes show at once
+	}
 
 	if cfg.Samples {
 		n, err := importer.LoadSamples(ctx, st, time.Now)
+		for try := 1; err != nil && try < 3 && isPostgres(cfg.DB); try++ {
+			// Instances started together on an empty database race to
+			// load the samples; the loser finds them there on a retry.
+			time.Sleep(time.Duration(try) * 200 * time.Millisecond)
+			n, err = importer.LoadSamples(ctx, st, time.Now)
+		}
 		if err != nil {
 			return fmt.Errorf("load sample articles: %w", err)
 		}
 		if n > 0 {
-			logger.Info("loaded sample articles into the empty database", "count", n, "db", cfg.DB)
+			logger.Info("loaded sample articles into the empty database", "count", n, "db", redactDSN(cfg.DB))
 		}
 	}
 
@@ -207,7 +256,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if cfg.Token == "" {
 		logger.Warn("no API token: writes are refused; set -token or FOLIO_TOKEN to allow them")
 	}
-	h, err := newServer(cfg, st, logger, time.Now)
+	cfg.Config.Purge = purge.NewQueue(cfg.Purge, logger)
+	defer cfg.Config.Purge.Close()
+	h, err := server.New(&cfg.Config, st, logger, time.Now)
 	if err != nil {
 		ln.Close()
 		return err
@@ -232,7 +283,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		defer stopPprof()
 	}
 	fmt.Fprintf(stdout, "folio: listening on http://%s\n", ln.Addr())
-	logger.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB)
+	logger.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", redactDSN(cfg.DB))
 
 	select {
 	case err := <-errc:
@@ -245,6 +296,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	cfg.Config.Purge.Wait() // the purges of the last writes
 	return nil
 }
 
@@ -284,96 +336,9 @@ func servePprof(addr string, logger *slog.Logger) (bound string, stop func(), er
 	return ln.Addr().String(), func() { srv.Close() }, nil
 }
 
-// logFlushEvery is how often the buffered log is written out.
-const logFlushEvery = 100 * time.Millisecond
-
-// logWriter buffers log lines and writes them out every interval, when the
-// buffer fills, on Flush and on Close. It is safe for concurrent use.
-type logWriter struct {
-	mu     sync.Mutex
-	buf    *bufio.Writer
-	closed bool // after Close every line is written out at once
-	stop   chan struct{}
-	done   chan struct{}
-}
-
-func newLogWriter(w io.Writer, every time.Duration) *logWriter {
-	l := &logWriter{buf: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(l.done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				l.Flush()
-			case <-l.stop:
-				return
-			}
-		}
-	}()
-	return l
-}
-
-// Write adds p to the buffer.
-func (l *logWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n, err := l.buf.Write(p)
-	if err == nil && l.closed {
-		err = l.buf.Flush()
-	}
-	return n, err
-}
-
-// Flush writes out what the buffer holds.
-func (l *logWriter) Flush() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Flush()
-}
-
-// Close stops the timer and writes out what is left. Lines logged after
-// Close are written out at once.
-func (l *logWriter) Close() error {
-	select {
-	case <-l.stop:
-	default:
-		close(l.stop)
-		<-l.done
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.closed = true
-	return l.buf.Flush()
-}
-
-// flushingHandler writes the log out after every warning or error, so
-// that they are never held back, nor lost if the process is killed.
-type flushingHandler struct {
-	slog.Handler
-	logs *logWriter
-}
-
-func (h *flushingHandler) Handle(ctx context.Context, r slog.Record) error {
-	err := h.Handler.Handle(ctx, r)
-	if r.Level >= slog.LevelWarn {
-		h.logs.Flush()
-	}
-	return err
-}
-
-func (h *flushingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &flushingHandler{h.Handler.WithAttrs(attrs), h.logs}
-}
-
-func (h *flushingHandler) WithGroup(name string) slog.Handler {
-	return &flushingHandler{h.Handler.WithGroup(name), h.logs}
-}
-
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("import", stderr)
-	db := fs.String("db", "folio.db", "SQLite database file")
+	db := fs.String("db", "folio.db", "the database: a SQLite file or a PostgreSQL URL")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: folio import [-db PATH] FILE|DIR ...\n\nImports Markdown (.md, front matter), HTML pages or fragments, scraped plain text (.txt),\nJSON (.json, the API's shape) and RSS/Atom/JSON Feed files; directories recursively.\nRe-importing a file updates its article in place.")
 		fs.PrintDefaults()
@@ -391,9 +356,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		fs.Usage()
 		return errors.New("import: no files given")
 	}
-	st, err := store.Open(*db)
+	st, err := openStore(ctx, *db)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", *db, err)
+		return fmt.Errorf("open database %s: %w", redactDSN(*db), err)
 	}
 	defer st.Close()
 	failed, err := importer.Import(ctx, st, fs.Args(), stdout, time.Now)
@@ -406,5 +371,33 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	return nil
 }
 
-// compile-time check that the SQLite store is an article.Store.
-var _ article.Store = (*store.DB)(nil)
+// openStore opens the store at db: a PostgreSQL database for a postgres://
+// or postgresql:// URL, else the SQLite file at that path.
+func openStore(ctx context.Context, db string) (article.Store, error) {
+	if isPostgres(db) {
+		return pg.Open(ctx, db)
+	}
+	return store.Open(db)
+}
+
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// redactDSN hides the password of a database URL for messages and logs.
+func redactDSN(db string) string {
+	if !isPostgres(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// compile-time checks that the stores are article.Stores.
+var (
+	_ article.Store = (*store.DB)(nil)
+	_ article.Store = (*pg.DB)(nil)
+)

@@ -7,11 +7,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"folio/internal/wire"
 )
 
 // testServer is a real `folio serve` started through run() on 127.0.0.1:0.
@@ -218,7 +221,7 @@ func TestBadInput(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, b := ts.do(t, tt.method, tt.path, tt.ctype, tt.body, tt.auth)
-			var e errorBody
+			var e wire.Error
 			if err := json.Unmarshal(b, &e); err != nil || e.Error == "" {
 				t.Fatalf("body=%q, want a JSON error", b)
 			}
@@ -232,16 +235,6 @@ func TestBadInput(t *testing.T) {
 	}
 	if got := ts.count(t); got != before {
 		t.Fatalf("article count=%d after bad input, want %d", got, before)
-	}
-}
-
-func TestWritesDisabledWithoutToken(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "folio.db")
-	h, st := newTestHandler(t, &config{DB: db, MaxBody: 1 << 20, BaseURL: "http://example.test"})
-	defer st.Close()
-	rec := serve(h, "POST", "/api/articles", `{"title":"x"}`, map[string]string{"Content-Type": "application/json", "Authorization": "Bearer anything"})
-	if rec.Code != 403 || !strings.Contains(rec.Body.String(), "-token") {
-		t.Fatalf("status=%d body=%s, want 403 saying how to configure a token", rec.Code, rec.Body)
 	}
 }
 
@@ -283,4 +276,66 @@ func TestImportCommand(t *testing.T) {
 		t.Fatalf("re-import output:\n%s", out.String())
 	}
 	fmt.Fprint(io.Discard, out.String())
+}
+
+func TestPprofFlag(t *testing.T) {
+	for _, tc := range []struct {
+		arg, want string
+	}{
+		{"", ""},
+		{"127.0.0.1:6060", "127.0.0.1:6060"},
+		{"localhost:0", "127.0.0.1:0"},
+		{"[::1]:6060", "[::1]:6060"},
+		{"0.0.0.0:6060", "error"},
+		{":6060", "error"},
+		{"192.0.2.1:6060", "error"},
+		{"example.com:6060", "error"},
+		{"127.0.0.1", "error"},
+	} {
+		t.Run(tc.arg, func(t *testing.T) {
+			cfg, err := parseServeFlags([]string{"-pprof", tc.arg}, func(string) string { return "" }, io.Discard)
+			got := "error"
+			if err == nil {
+				got = cfg.Pprof
+			}
+			if got != tc.want {
+				t.Fatalf("-pprof %q: Pprof=%q (err %v), want %q", tc.arg, got, err, tc.want)
+			}
+		})
+	}
+	if cfg, err := parseServeFlags(nil, func(string) string { return "" }, io.Discard); err != nil || cfg.Pprof != "" {
+		t.Fatalf("default Pprof=%q, %v; want off", cfg.Pprof, err)
+	}
+
+	addr, stop, err := servePprof("127.0.0.1:0", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	res, err := http.Get("http://" + addr + "/debug/pprof/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /debug/pprof/cmdline: status=%d, want 200", res.StatusCode)
+	}
+}
+
+func TestExtractFlag(t *testing.T) {
+	env := map[string]string{"FOLIO_EXTRACT_ALLOW": "wiki.intranet,10.0.0.5:8080"}
+	cfg, err := parseServeFlags(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.ExtractAllow.String(); got != "wiki.intranet,10.0.0.5:8080" {
+		t.Fatalf("ExtractAllow=%q from the environment", got)
+	}
+	cfg, err = parseServeFlags([]string{"-extract-allow", "docs.intranet"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil || cfg.ExtractAllow.String() != "docs.intranet" {
+		t.Fatalf("ExtractAllow=%q, %v; want the flag to win over the environment", cfg.ExtractAllow.String(), err)
+	}
+	if _, err := parseServeFlags([]string{"-extract-allow", "http://wiki"}, func(string) string { return "" }, io.Discard); err == nil {
+		t.Fatal("a URL was accepted as -extract-allow")
+	}
 }

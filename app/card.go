@@ -38,6 +38,9 @@ type Card struct {
 	IEager bool
 	// IClass adds classes to the card, e.g. a theme for the embed.
 	IClass string
+	// ISourceName and ISourceLogo name the publisher on a card shown on
+	// another site (the embed), in place of the tags: whose story it is.
+	ISourceName, ISourceLogo string
 }
 
 // NewCard returns a card for the summary with the defaults of the site's
@@ -52,6 +55,12 @@ func (c *Card) Target(t string) *Card { c.ITarget = t; return c }
 
 // Level sets the heading level of the title.
 func (c *Card) Level(n int) *Card { c.ILevel = n; return c }
+
+// Source names the publisher, with its logo's URL, in place of the tags.
+func (c *Card) Source(name, logo string) *Card {
+	c.ISourceName, c.ISourceLogo = name, logo
+	return c
+}
 
 // Eager makes the image load at once.
 func (c *Card) Eager(v bool) *Card { c.IEager = v; return c }
@@ -84,8 +93,23 @@ func (c *Card) Render() app.UI {
 		c.image(),
 		c.meta(),
 		excerpt(s.Excerpt),
-		tagList(s.Tags),
+		c.footer(),
 	)
+}
+
+// footer is the tags, or on another site the publisher's name and logo.
+func (c *Card) footer() app.UI {
+	if c.ISourceName == "" {
+		return tagList(c.ISummary.Tags)
+	}
+	src := app.P().Class("card-source")
+	if logo := safeURL(c.ISourceLogo); logo != "" {
+		return src.Body(
+			app.Img().Class("card-source-logo").Src(logo).Alt("").Width(16).Height(16),
+			app.Span().Text(c.ISourceName),
+		)
+	}
+	return src.Body(app.Span().Text(c.ISourceName))
 }
 
 func (c *Card) image() app.UI {

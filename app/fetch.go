@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"folio/article"
+	"folio/internal/wire"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -70,14 +71,12 @@ func browserRequest(ctx context.Context, method, path, token string, body []byte
 	}
 	data := []byte(text.String())
 	if status < 200 || status > 299 {
-		var e struct {
-			Error string `json:"error"`
-		}
+		var e wire.Error
 		msg := fmt.Sprintf("the server answered %d", status)
 		if json.Unmarshal(data, &e) == nil && e.Error != "" {
 			msg = e.Error
 		}
-		return article.Errorf(codeOf(status), "%s", msg)
+		return article.Errorf(wire.Code(status), "%s", msg)
 	}
 	if out == nil {
 		return nil
@@ -86,29 +85,6 @@ func browserRequest(ctx context.Context, method, path, token string, body []byte
 		return fmt.Errorf("app: decode the answer of %s %s: %w", method, path, err)
 	}
 	return nil
-}
-
-// codeOf maps an HTTP status of the API to its error code.
-func codeOf(status int) string {
-	switch status {
-	case 400, 422:
-		return article.EINVALID
-	case 401:
-		return article.EUNAUTH
-	case 403:
-		return article.EFORBIDDEN
-	case 404:
-		return article.ENOTFOUND
-	case 409:
-		return article.ECONFLICT
-	case 413:
-		return article.ETOOLARGE
-	case 415:
-		return article.EUNSUPPORTED
-	case 429:
-		return article.ETOOMANY
-	}
-	return article.EINTERNAL
 }
 
 // awaitCtx is await that gives up when ctx is done.

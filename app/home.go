@@ -271,7 +271,7 @@ func (h *home) title() string {
 }
 
 func (h *home) setPage(ctx app.Context) {
-	ctx.Page().SetTitle(pageTitle(h.title() + " · Folio"))
+	ctx.Page().SetTitle(pageTitle(h.title() + " · " + siteName()))
 	if app.IsServer {
 		ctx.Page().SetDescription(attr("Articles from Folio, readable anywhere and offline."))
 		setCanonical(ctx, "/", h.query.encode())

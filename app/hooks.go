@@ -23,7 +23,35 @@ var (
 	// BaseURL is the absolute public base of the site ("https://example.com",
 	// no trailing slash), used for canonical and Open Graph URLs.
 	BaseURL string
+
+	// SiteName is the publication's name, in page titles and the header.
+	// The server sets it; in the browser siteName reads it from the page.
+	SiteName = "Folio"
 )
+
+// siteLogo returns the address of the publication's logo, which the server
+// puts in every page's head; "" on the server and when there is none.
+func siteLogo() string {
+	if app.IsClient {
+		if el := app.Window().Get("document").Call("querySelector", `meta[name="site-logo"]`); el.Truthy() {
+			return el.Call("getAttribute", "content").String()
+		}
+	}
+	return ""
+}
+
+// siteName returns the publication's name: SiteName on the server, the
+// application-name the server put in the page's head in the browser.
+func siteName() string {
+	if app.IsClient {
+		if el := app.Window().Get("document").Call("querySelector", `meta[name="application-name"]`); el.Truthy() {
+			if n := el.Call("getAttribute", "content").String(); n != "" {
+				return n
+			}
+		}
+	}
+	return SiteName
+}
 
 // setCanonical points the prerendered page's og:url at the public URL of
 // the path and query: go-app would build it from the request's Host

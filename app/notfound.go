@@ -16,19 +16,13 @@ var bootURL = func() string {
 // server sends it with status 404.
 type notFound struct {
 	app.Compo
-	path string
 }
 
+// OnPreRender sets the title. The server renders one 404 page for every
+// path that is no page (the page does not show the path it was asked for),
+// so that unknown paths cannot make it render pages.
 func (n *notFound) OnPreRender(ctx app.Context) {
-	n.path = ctx.Page().URL().Path
-	ctx.Page().SetTitle("Page not found · Folio")
-	setCanonical(ctx, n.path, "")
-}
-
-func (n *notFound) OnInit() {
-	if app.IsClient {
-		n.path = app.Window().URL().Path
-	}
+	ctx.Page().SetTitle("Page not found · " + siteName())
 }
 
 // OnNav hands a link the app does not know (a feed, an embed) back to the
@@ -37,28 +31,22 @@ func (n *notFound) OnInit() {
 // just shows the 404.
 func (n *notFound) OnNav(ctx app.Context) {
 	navigated()
-	u := ctx.Page().URL()
-	n.path = u.Path
-	if app.IsClient && u.String() != bootURL {
+	if app.IsClient && ctx.Page().URL().String() != bootURL {
 		app.Window().Get("location").Call("reload")
 		return
 	}
-	ctx.Page().SetTitle("Page not found · Folio")
+	ctx.Page().SetTitle("Page not found · " + siteName())
 }
 
 func (n *notFound) Render() app.UI {
-	return shell("notfound", 404, notFoundContent(n.path)...)
+	return shell("notfound", 404, notFoundContent()...)
 }
 
 // notFoundContent is the body of a 404 page.
-func notFoundContent(path string) []app.UI {
+func notFoundContent() []app.UI {
 	return []app.UI{
 		app.H1().Class("page-title").Text("Page not found"),
-		app.P().Body(
-			app.Text("There is no page at "),
-			app.Code().Text(path),
-			app.Text(". It may have been moved or deleted."),
-		),
+		app.P().Text("There is no page at this address. It may have been moved or deleted."),
 		app.P().Body(app.A().Href("/").Text("See all articles")),
 	}
 }

@@ -1,13 +1,15 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
 	"time"
 
 	"folio/article"
-	"folio/embed"
+	"folio/embedcard"
+	"folio/internal/wire"
 	"folio/sanitize"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -89,7 +91,7 @@ func (p *preview) OnNav(ctx app.Context) {
 }
 
 func (p *preview) setPage(ctx app.Context) {
-	ctx.Page().SetTitle("Preview · Folio")
+	ctx.Page().SetTitle("Preview · " + siteName())
 	ctx.Page().SetDescription("Write or paste a draft and see the card, the reader and the embed as they will be published.")
 }
 
@@ -170,8 +172,8 @@ func (p *preview) deferred(ctx app.Context, fn func(app.Context)) {
 func (p *preview) refresh(ctx app.Context) {
 	now := time.Now()
 	p.res = runPipeline(p.cur, now)
-	if p.res.Article != nil {
-		p.shown = p.res.Article
+	if a := cmp.Or(p.res.Article, p.res.Untitled); a != nil {
+		p.shown = a
 		p.shownRev++
 	}
 	p.cur.Title = sanitize.Text(p.res.Found.Title)
@@ -383,7 +385,7 @@ func (p *preview) importPage(ctx app.Context, e app.Event) {
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		var page extractedPage
+		var page wire.Extracted
 		err := sendJSON(c, "POST", "/api/extract", "", map[string]string{"url": u}, &page)
 		p.dispatch(ctx, func(ctx app.Context) {
 			p.extracting = false
@@ -687,12 +689,12 @@ func (p *preview) publishedLinks() app.UI {
 		return nil
 	}
 	origin := app.Window().Get("location").Get("origin").String()
-	snippet := embed.Snippet(a.Summary(), origin, embed.Options{})
+	snippet := embedcard.Snippet(a.Summary(), origin, embedcard.Options{})
 	return app.Div().Class("pv-links").Body(
 		app.P().Body(
 			app.A().ID("pv-reader-link").Href(safeURL("/a/"+a.Slug)).Text("Open the reader page"),
 			app.Text(" · "),
-			app.A().ID("pv-embed-link").Href(safeURL(embed.CardURL(origin, a.Slug, embed.Options{}))).Target("_blank").Rel("noopener").Text("Open the embed card"),
+			app.A().ID("pv-embed-link").Href(safeURL(embedcard.CardURL(origin, a.Slug, embedcard.Options{}))).Target("_blank").Rel("noopener").Text("Open the embed card"),
 		),
 		app.Label().For("pv-embed-code").Text("Embed code"),
 		app.Textarea().ID("pv-embed-code").Class("pv-code").ReadOnly(true).Rows(5).Text(snippet),
@@ -704,6 +706,8 @@ func (p *preview) outputs() app.UI {
 	switch {
 	case !p.ready:
 		status = app.P().Class("notice").Aria("busy", "true").Text("Loading your drafts…")
+	case p.res.Untitled != nil:
+		status = app.P().Class("notice notice-error").Text("Not publishable yet: " + p.res.Err)
 	case p.res.Err != "" && p.shown != nil:
 		status = app.P().Class("notice notice-error").Text("Not publishable yet: " + p.res.Err + " The outputs show the last version that was.")
 	case p.res.Err != "":
@@ -766,10 +770,11 @@ func (p *preview) report() app.UI {
 }
 
 func (p *preview) htmlSource() app.UI {
-	if p.res.Article == nil {
+	a := cmp.Or(p.res.Article, p.res.Untitled)
+	if a == nil {
 		return app.P().Class("pv-empty").Text("Nothing to publish yet.")
 	}
-	return app.Pre().Class("pv-source").Body(app.Code().ID("pv-html").Text(string(p.res.Article.HTML)))
+	return app.Pre().Class("pv-source").Body(app.Code().ID("pv-html").Text(string(a.HTML)))
 }
 
 // stage renders the outputs with the production components, hidden; the
@@ -793,7 +798,7 @@ func (p *preview) stage() app.UI {
 			app.Div().Class("main").Body(app.Ul().Class("cards").Role("list").Body(app.Li().Body(NewCard(s)))),
 		),
 		app.Div().ID(stageEmbed).Body(
-			NewCard(s).Base(origin).Target("_blank").Eager(true).Class(class),
+			NewCard(s).Base(origin).Target("_blank").Eager(true).Class(class).Source(siteName(), siteLogo()),
 		),
 		app.Div().ID(stageReader).Body(
 			app.Div().Class("main").Body((&reader{}).article(a)),

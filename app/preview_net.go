@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
+
+	"folio/internal/wire"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -28,28 +31,19 @@ func browserSendJSON(ctx context.Context, method, path, token string, v, out any
 	return browserRequest(ctx, method, path, token, body, out)
 }
 
-// extractedPage is the answer of POST /api/extract.
-type extractedPage struct {
-	URL       string   `json:"url"`
-	Title     string   `json:"title"`
-	Author    string   `json:"author"`
-	Site      string   `json:"site"`
-	Image     string   `json:"image"`
-	ImageAlt  string   `json:"image_alt"`
-	Excerpt   string   `json:"excerpt"`
-	Lang      string   `json:"lang"`
-	Published string   `json:"published"`
-	Tags      []string `json:"tags"`
-	HTML      string   `json:"html"`
-}
-
 // draftFromPage makes a new HTML draft of an extracted page.
-func draftFromPage(p extractedPage) *previewDraft {
+func draftFromPage(p wire.Extracted) *previewDraft {
 	d := newPreviewDraft(formatHTML)
 	d.Body = p.HTML
 	d.Meta = draftMeta{
 		Title: p.Title, Author: p.Author, Site: p.Site, URL: p.URL, Image: p.Image, ImageAlt: p.ImageAlt,
-		Excerpt: p.Excerpt, Lang: p.Lang, Published: p.Published,
+		Excerpt: p.Excerpt, Lang: p.Lang, Dir: p.Dir,
+	}
+	if p.Published != nil {
+		d.Meta.Published = p.Published.UTC().Format(time.RFC3339)
+	}
+	if p.Updated != nil {
+		d.Meta.Updated = p.Updated.UTC().Format(time.RFC3339)
 	}
 	for i, t := range p.Tags {
 		if i > 0 {

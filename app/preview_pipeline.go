@@ -7,6 +7,7 @@ import (
 
 	"folio/article"
 	"folio/draft"
+	"folio/internal/wire"
 	"folio/sanitize"
 )
 
@@ -57,6 +58,8 @@ type draftMeta struct {
 	Lang      string `json:"lang,omitempty"`
 	Excerpt   string `json:"excerpt,omitempty"`
 	Published string `json:"published,omitempty"` // YYYY-MM-DD or RFC 3339
+	Dir       string `json:"dir,omitempty"`       // ltr or rtl
+	Updated   string `json:"updated,omitempty"`   // RFC 3339, from an extracted page; not an editor field
 }
 
 // metaField describes one metadata input of the editor.
@@ -79,6 +82,7 @@ var metaFields = []metaField{
 	{"lang", "Language", "text", "A language tag such as en or pt-BR.", func(m *draftMeta) *string { return &m.Lang }},
 	{"excerpt", "Excerpt", "text", "Shown on cards; the start of the text when empty.", func(m *draftMeta) *string { return &m.Excerpt }},
 	{"published", "Published", "text", "YYYY-MM-DD; today when empty.", func(m *draftMeta) *string { return &m.Published }},
+	{"dir", "Direction", "text", "ltr or rtl; from the language when empty.", func(m *draftMeta) *string { return &m.Dir }},
 }
 
 // previewResult is what the pipeline made of a draft.
@@ -88,6 +92,10 @@ type previewResult struct {
 	Draft *draft.Draft
 	// Article is the article as it will be published, nil when Err is set.
 	Article *article.Article
+	// Untitled is the draft shown with a placeholder title when a title is
+	// all it lacks: an author who pastes a fragment sees it in every pane
+	// at once, and only publishing waits for the title.
+	Untitled *article.Article
 	// Report lists what the sanitiser removed.
 	Report sanitize.Report
 	// Err says why the draft cannot be published yet.
@@ -120,11 +128,22 @@ func runPipeline(pd *previewDraft, now time.Time) (res previewResult) {
 	res.Report = report
 	if err != nil {
 		res.Err = article.Message(err)
+		if strings.TrimSpace(d.Title) == "" {
+			u := *d
+			u.Title = untitled
+			if a, _, err := u.Article(now); err == nil {
+				res.Untitled = a
+				res.Err = "Add a title to publish (the panes show the draft as “" + untitled + "”)."
+			}
+		}
 		return res
 	}
 	res.Article = a
 	return res
 }
+
+// untitled is the placeholder title of a draft shown without one.
+const untitled = "Untitled draft"
 
 // parseDraft reads the editor's text in the format. Blank text is an empty
 // draft, whose fields may still come from the metadata.
@@ -146,7 +165,7 @@ func parseDraft(format, body string) (*draft.Draft, error) {
 func found(d *draft.Draft) draftMeta {
 	m := draftMeta{
 		Title: d.Title, Subtitle: d.Subtitle, Author: d.Author, Site: d.Site, URL: d.URL,
-		Tags: strings.Join(d.Tags, ", "), Lang: d.Lang, Excerpt: d.Excerpt,
+		Tags: strings.Join(d.Tags, ", "), Lang: d.Lang, Excerpt: d.Excerpt, Dir: d.Dir,
 	}
 	if d.Image != nil {
 		m.Image, m.ImageAlt, m.Caption, m.Credit = d.Image.Src, d.Image.Alt, d.Image.Caption, d.Image.Credit
@@ -172,6 +191,7 @@ func applyMeta(d *draft.Draft, m draftMeta) error {
 	set(&d.URL, m.URL)
 	set(&d.Lang, m.Lang)
 	set(&d.Excerpt, m.Excerpt)
+	set(&d.Dir, m.Dir)
 	if strings.TrimSpace(m.Tags) != "" {
 		d.Tags = splitTags(m.Tags)
 	}
@@ -192,6 +212,13 @@ func applyMeta(d *draft.Draft, m draftMeta) error {
 			return err
 		}
 		d.Published = t
+	}
+	if u := strings.TrimSpace(m.Updated); u != "" {
+		t, err := parseDate(u)
+		if err != nil {
+			return err
+		}
+		d.Updated = t
 	}
 	return nil
 }
@@ -217,30 +244,10 @@ func parseDate(s string) (time.Time, error) {
 	return time.Time{}, article.Errorf(article.EINVALID, "published: write the date as YYYY-MM-DD, not %q", s)
 }
 
-// publishBody is the JSON the preview sends to POST /api/articles and
-// PUT /api/articles/{slug}: the merged draft, its body still raw, so that
-// the server runs the pipeline the preview ran, on the same input.
-type publishBody struct {
-	Slug      string         `json:"slug,omitempty"`
-	Title     string         `json:"title"`
-	Subtitle  string         `json:"subtitle,omitempty"`
-	Author    string         `json:"author,omitempty"`
-	Site      string         `json:"site,omitempty"`
-	URL       string         `json:"url,omitempty"`
-	Published *time.Time     `json:"published,omitempty"`
-	Updated   *time.Time     `json:"updated,omitempty"`
-	Tags      []string       `json:"tags"`
-	Image     *article.Image `json:"image,omitempty"`
-	Excerpt   string         `json:"excerpt,omitempty"`
-	HTML      string         `json:"html"`
-	Lang      string         `json:"lang,omitempty"`
-	Dir       string         `json:"dir,omitempty"`
-}
-
 // newPublishBody returns the request body for the draft. For an update
 // the slug is left out, so the article keeps its own.
-func newPublishBody(d *draft.Draft, update bool) publishBody {
-	b := publishBody{
+func newPublishBody(d *draft.Draft, update bool) wire.Article {
+	b := wire.Article{
 		Title: d.Title, Subtitle: d.Subtitle, Author: d.Author, Site: d.Site, URL: d.URL,
 		Tags: d.Tags, Image: d.Image, Excerpt: d.Excerpt, HTML: d.Body, Lang: d.Lang, Dir: d.Dir,
 	}
@@ -251,12 +258,10 @@ func newPublishBody(d *draft.Draft, update bool) publishBody {
 		b.Tags = []string{}
 	}
 	if !d.Published.IsZero() {
-		t := d.Published
-		b.Published = &t
+		b.Published = d.Published.Format(time.RFC3339Nano)
 	}
 	if !d.Updated.IsZero() {
-		t := d.Updated
-		b.Updated = &t
+		b.Updated = d.Updated.Format(time.RFC3339Nano)
 	}
 	return b
 }

@@ -11,6 +11,7 @@ import (
 
 	"folio/article"
 	"folio/draft"
+	"folio/internal/wire"
 	"folio/sanitize"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -63,7 +64,7 @@ func TestPreviewPipelineFormats(t *testing.T) {
 		{name: "tags field replaces", format: formatMarkdown, body: "---\ntitle: Front\ntags: [a, b]\n---\n\nx", meta: draftMeta{Tags: " c ,, d "}, title: "Front", html: "<p>x</p>\n", tags: []string{"c", "d"}},
 		{name: "plain text", format: formatText, body: "The Title\n\nBy Jane Roe\n\nFirst paragraph.", title: "The Title", html: "<p>First paragraph.</p>\n", tags: []string{}},
 		{name: "empty body, title field", format: formatHTML, body: "  \n", meta: draftMeta{Title: "Only a title"}, title: "Only a title", html: "", tags: []string{}},
-		{name: "no title", format: formatHTML, body: "<p>Body</p>", err: "title is required"},
+		{name: "no title", format: formatHTML, body: "<p>Body</p>", err: "Add a title to publish"},
 		{name: "bad front matter", format: formatMarkdown, body: "---\ntitle: [\n---\nx", err: "front matter"},
 		{name: "bad date", format: formatHTML, body: "<p>x</p>", meta: draftMeta{Title: "T", Published: "yesterday"}, err: "published: write the date as YYYY-MM-DD"},
 		{name: "bad language", format: formatHTML, body: "<p>x</p>", meta: draftMeta{Title: "T", Lang: "not a tag"}, err: "lang"},
@@ -73,6 +74,10 @@ func TestPreviewPipelineFormats(t *testing.T) {
 			if tc.err != "" {
 				if res.Article != nil || !strings.Contains(res.Err, tc.err) {
 					t.Fatalf("Err=%q Article=%v, want an error containing %q", res.Err, res.Article, tc.err)
+				}
+				// A draft that lacks only its title is shown all the same.
+				if tc.name == "no title" && (res.Untitled == nil || res.Untitled.HTML != "<p>Body</p>" || res.Untitled.Title != untitled) {
+					t.Fatalf("Untitled=%+v, want the body shown under the placeholder title", res.Untitled)
 				}
 				return
 			}
@@ -212,10 +217,16 @@ func TestDecodeDrafts(t *testing.T) {
 		t.Fatalf("mergeDrafts without a current draft=%+v", got)
 	}
 
-	d := draftFromPage(extractedPage{Title: "T", URL: "https://x.example/p", HTML: "<p>b</p>", Tags: []string{"a", "b"}, Published: "2024-03-01T10:00:00Z"})
+	pub, upd := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC), time.Date(2024, 3, 2, 8, 0, 0, 0, time.UTC)
+	d := draftFromPage(wire.Extracted{Title: "T", URL: "https://x.example/p", HTML: "<p>b</p>", Tags: []string{"a", "b"}, Published: &pub, Updated: &upd, Dir: "rtl"})
 	res := runPipeline(d, pvNow)
-	if d.Format != formatHTML || d.Meta.Tags != "a, b" || res.Article == nil || !res.Article.Published.Equal(time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)) {
+	if d.Format != formatHTML || d.Meta.Tags != "a, b" || res.Article == nil || !res.Article.Published.Equal(pub) {
 		t.Fatalf("draftFromPage=%+v, pipeline %q", d, res.Err)
+	}
+	// Every field /api/extract answers reaches the article (dir and
+	// updated were once dropped by a second copy of the type).
+	if res.Article.Dir != "rtl" || !res.Article.Updated.Equal(upd) {
+		t.Fatalf("dir=%q updated=%v, want rtl and %v", res.Article.Dir, res.Article.Updated, upd)
 	}
 	if got := draftTitle(&previewDraft{Title: "Cached"}, nil); got != "Cached" {
 		t.Errorf("draftTitle=%q, want the cached title", got)

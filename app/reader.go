@@ -154,13 +154,13 @@ func (r *reader) setPage(ctx app.Context) {
 	setCanonical(ctx, "/a/"+r.slug, "")
 	switch {
 	case r.notFound:
-		p.SetTitle("Page not found · Folio")
+		p.SetTitle("Page not found · " + siteName())
 		return
 	case r.art == nil:
 		return
 	}
 	a := r.art
-	p.SetTitle(pageTitle(a.Title + " · Folio"))
+	p.SetTitle(pageTitle(a.Title + " · " + siteName()))
 	if !app.IsServer {
 		return
 	}
@@ -312,7 +312,7 @@ func (r *reader) setPref(set func(*prefs, string)) app.EventHandler {
 func (r *reader) Render() app.UI {
 	switch {
 	case r.notFound:
-		return shell("reader", 404, notFoundContent("/a/"+r.slug)...)
+		return shell("reader", 404, notFoundContent()...)
 	case r.status == loading:
 		return shell("reader", 200, app.H1().Class("page-title").Aria("busy", "true").Text("Loading the article…"))
 	case r.status == failed || r.art == nil:
@@ -467,10 +467,13 @@ func leadImage(img *article.Image) app.UI {
 	}
 	src := safeURL(img.Src)
 	if src == "" {
-		if len(caption) == 0 {
+		// A caption without its image (a scraper kept the text, not the
+		// picture) is the article's lead quote; the credit of a picture
+		// that is not there means nothing.
+		if img.Caption == "" {
 			return nil
 		}
-		return app.P().Class("lead-caption").Body(caption...)
+		return app.Blockquote().Class("lead-quote").Body(app.P().Text(img.Caption))
 	}
 	var figcaption app.UI
 	if len(caption) > 0 {

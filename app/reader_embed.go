@@ -4,7 +4,7 @@ import (
 	"strconv"
 
 	"folio/article"
-	"folio/embed"
+	"folio/embedcard"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -16,15 +16,15 @@ import (
 // WordPress turn into the card by themselves).
 
 var (
-	embedThemeChoices  = []choice{{embed.ThemeAuto, "Automatic"}, {embed.ThemeLight, "Light"}, {embed.ThemeDark, "Dark"}}
-	embedLayoutChoices = []choice{{embed.LayoutAuto, "Automatic"}, {embed.LayoutCompact, "Compact"}}
+	embedThemeChoices  = []choice{{embedcard.ThemeAuto, "Automatic"}, {embedcard.ThemeLight, "Light"}, {embedcard.ThemeDark, "Dark"}}
+	embedLayoutChoices = []choice{{embedcard.LayoutAuto, "Automatic"}, {embedcard.LayoutCompact, "Compact"}}
 )
 
 // embedPanel is the reader's embed state: the options picked and what the
 // last copy said.
 type embedPanel struct {
 	open   bool // the panel is open: only then is the live card loaded
-	opts   embed.Options
+	opts   embedcard.Options
 	notice string
 }
 
@@ -49,9 +49,9 @@ func (r *reader) embedTool() app.UI {
 func (r *reader) embedUI(a *article.Article) app.UI {
 	o := r.embed.opts
 	origin := siteOrigin()
-	width := embed.DefaultWidth
-	height := embed.Height(width, o.Layout)
-	sel := func(id, label string, cs []choice, cur string, set func(*embed.Options, string)) app.UI {
+	width := embedcard.DefaultWidth
+	height := embedcard.Height(width, o.Layout)
+	sel := func(id, label string, cs []choice, cur string, set func(*embedcard.Options, string)) app.UI {
 		if cur == "" {
 			cur = cs[0].value
 		}
@@ -67,8 +67,8 @@ func (r *reader) embedUI(a *article.Article) app.UI {
 			),
 		)
 	}
-	snippet := embed.Snippet(a.Summary(), origin, o)
-	link := embed.ReaderURL(origin, a.Slug)
+	snippet := embedcard.Snippet(a.Summary(), origin, o)
+	link := embedcard.ReaderURL(origin, a.Slug)
 	copyButton := func(id, label, what, text string) app.UI {
 		return app.Button().ID(id).Type("button").Class("button button-quiet").Text(label).OnClick(func(ctx app.Context, e app.Event) {
 			ctx.Async(func() {
@@ -86,7 +86,7 @@ func (r *reader) embedUI(a *article.Article) app.UI {
 	var live app.UI
 	if app.IsClient && r.embed.open {
 		live = app.IFrame().ID("embed-live").Class("embed-live").
-			Src(safeURL(embed.CardURL(origin, a.Slug, o))).
+			Src(safeURL(embedcard.CardURL(origin, a.Slug, o))).
 			Title("Embedded card: "+attr(a.Title)).
 			Attr("sandbox", "allow-scripts allow-popups allow-popups-to-escape-sandbox").
 			Attr("width", strconv.Itoa(width)).Attr("height", strconv.Itoa(height))
@@ -96,11 +96,13 @@ func (r *reader) embedUI(a *article.Article) app.UI {
 	}).Body(
 		app.Summary().Class("button button-quiet").Text("Embed"),
 		app.Div().Class("display-panel embed-panel").Body(
-			sel("embed-theme", "Card theme", embedThemeChoices, o.Theme, func(o *embed.Options, v string) { o.Theme = v }),
-			sel("embed-layout", "Card layout", embedLayoutChoices, o.Layout, func(o *embed.Options, v string) { o.Layout = v }),
+			sel("embed-theme", "Card theme", embedThemeChoices, o.Theme, func(o *embedcard.Options, v string) { o.Theme = v }),
+			sel("embed-layout", "Card layout", embedLayoutChoices, o.Layout, func(o *embedcard.Options, v string) { o.Layout = v }),
 			live,
 			app.Label().For("embed-code").Text("Embed code"),
-			app.Textarea().ID("embed-code").Class("embed-code").ReadOnly(true).Rows(6).Text(snippet),
+			// The snippet is the textarea's content, which go-app escapes as text;
+			// its value attribute would be written with backslash quoting.
+			app.Textarea().ID("embed-code").Class("embed-code").ReadOnly(true).Rows(6).Body(app.Text(snippet)),
 			app.Label().For("embed-url").Text("Or paste the article's address into WordPress, Ghost or Discourse"),
 			app.Input().ID("embed-url").Class("share-url").Type("url").ReadOnly(true).Value(attr(link)),
 			app.Div().Class("tool-row").Body(

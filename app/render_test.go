@@ -211,7 +211,7 @@ func TestPageStatus(t *testing.T) {
 		{"reader failed", &reader{status: failed, err: "x"}, `data-status="500"`},
 		{"home", &home{status: ready}, `data-status="200"`},
 		{"home bad cursor", &home{status: failed, errCode: article.EINVALID}, `data-status="400"`},
-		{"not found", &notFound{path: "/x"}, `data-status="404"`},
+		{"not found", &notFound{}, `data-status="404"`},
 		{"saved", &saved{}, `data-status="200"`},
 	}
 	for _, tt := range tests {
@@ -224,5 +224,23 @@ func TestPageStatus(t *testing.T) {
 				t.Fatalf("%s has %d h1 elements, want 1", tt.name, n)
 			}
 		})
+	}
+}
+
+// TestEmbedCodeEscaped checks the prerendered Embed panel: the snippet is
+// the textarea's escaped text, not a value attribute, which go-app would
+// write with backslash quoting.
+func TestEmbedCodeEscaped(t *testing.T) {
+	out := app.HTMLString(&reader{slug: "s", art: &article.Article{Slug: "s", Title: `Say "hi" <b>`}, status: ready})
+	i := strings.Index(out, `<textarea`)
+	if i < 0 {
+		t.Fatal("no embed code textarea")
+	}
+	ta := out[i : i+strings.Index(out[i:], "</textarea>")]
+	if strings.Contains(ta, "value=") || strings.Contains(ta, `\"`) {
+		t.Fatalf("the textarea carries its snippet in an attribute: %s", ta)
+	}
+	if !strings.Contains(ta, "&lt;blockquote") || strings.Contains(ta, "<blockquote") {
+		t.Fatalf("the snippet is not escaped text: %s", ta)
 	}
 }

@@ -9,6 +9,7 @@
 package app
 
 import (
+	"net/url"
 	"sync"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -30,6 +31,24 @@ func Routes() {
 		app.RouteWithRegexp(ArticlePattern, &reader{})
 		app.RouteWithRegexp(`^/`, &notFound{}) // last: regexps are tried in order
 	})
+}
+
+// IsPage reports whether path is a page of the app other than the 404
+// page: the home list, the saved articles, the preview or an article (an
+// article that does not exist still gets the reader's own 404).
+func IsPage(path string) bool {
+	return path == "/" || path == "/saved" || path == PreviewPath || ArticleSlug(path) != ""
+}
+
+// PageQuery returns, in canonical form, the part of u's query that the
+// page at u.Path reads: the home list's q, tag and cursor; every other
+// page reads none. The server keys its rendered pages on the path and
+// this, so that other parameters cannot make it render a page again.
+func PageQuery(u *url.URL) string {
+	if u.Path != "/" || u.RawQuery == "" {
+		return ""
+	}
+	return queryFromURL(u).encode()
 }
 
 // navs counts in-app navigations.

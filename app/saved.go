@@ -17,7 +17,7 @@ type saved struct {
 }
 
 func (s *saved) OnPreRender(ctx app.Context) {
-	ctx.Page().SetTitle("Saved articles · Folio")
+	ctx.Page().SetTitle("Saved articles · " + siteName())
 	ctx.Page().SetDescription("The articles you saved for reading offline.")
 	setCanonical(ctx, "/saved", "")
 }
@@ -31,7 +31,7 @@ func (s *saved) OnNav(ctx app.Context) {
 		app.Window().Call("scrollTo", 0, 0)
 		ctx.Defer(focusMain)
 	}
-	ctx.Page().SetTitle("Saved articles · Folio")
+	ctx.Page().SetTitle("Saved articles · " + siteName())
 	s.entries, s.loaded = loadSaved(), true
 }
 

@@ -107,7 +107,7 @@ func (t *topBar) Render() app.UI {
 		app.Div().Class("site-bar").Body(
 			app.A().Class("brand").Href("/").Body(
 				app.Img().Class("brand-logo").Src("/web/icon.svg").Alt("").Width(28).Height(28),
-				app.Span().Text("Folio"),
+				app.Span().Text(siteName()),
 			),
 			app.Nav().Class("site-nav").Aria("label", "Main").Body(
 				app.Ul().Body(

@@ -221,7 +221,8 @@ func Truncate(s string, n int) string {
 }
 
 // ValidURL reports whether s is an absolute http or https URL with a host,
-// no userinfo ("user:pass@") and, if it names a port, a port from 1 to 65535.
+// no userinfo ("user:pass@") and, if it has a port (even an empty one, as in
+// "host:/"), a port from 1 to 65535.
 // Its EINVALID messages never repeat a password.
 func ValidURL(s string) error {
 	if len(s) > MaxURLLen {
@@ -244,9 +245,9 @@ func ValidURL(s string) error {
 	if u.Hostname() == "" {
 		return Errorf(EINVALID, "%q has no host", s)
 	}
-	if p := u.Port(); p != "" {
+	if p := u.Port(); p != "" || strings.HasSuffix(u.Host, ":") {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return Errorf(EINVALID, "the port in %q is %s; a port is a number from 1 to 65535", s, p)
+			return Errorf(EINVALID, "the port in %q is %q; a port is a number from 1 to 65535", s, p)
 		}
 	}
 	return nil

@@ -58,13 +58,15 @@ func TestValidSlug(t *testing.T) {
 }
 
 func TestValidURL(t *testing.T) {
-	for _, s := range []string{"javascript:alert(1)", "data:text/html,x", "ftp://x/y", "//example.com/x", "/relative", "http://", "https://exa mple.com", "vbscript:x"} {
+	for _, s := range []string{"javascript:alert(1)", "data:text/html,x", "ftp://x/y", "//example.com/x", "/relative", "http://", "https://exa mple.com", "vbscript:x",
+		"https://user:pass@example.com/", "https://user@example.com/", "https://example.com:99999/", "https://example.com:0/",
+		"https://example.com:/", "https://example.com:http/", "https://:80/"} {
 		if article.ValidURL(s) == nil {
 			t.Errorf("ValidURL(%q) accepted it", s)
 		}
 	}
-	for _, s := range []string{"http://example.com", "https://example.com/a?b=c#d", "HTTPS://EXAMPLE.COM/",
-		"http://example.com:1/", "https://example.com:65535/x", "http://[::1]:8080/", "http://example.com:/", "http://a/b@c"} {
+	for _, s := range []string{"http://example.com", "https://example.com/a?b=c#d", "HTTPS://EXAMPLE.COM/", "https://example.com:8443/x",
+		"http://example.com:1/", "https://example.com:65535/x", "http://[::1]:8080/", "http://a/b@c"} {
 		if err := article.ValidURL(s); err != nil {
 			t.Errorf("ValidURL(%q): %v", s, err)
 		}
@@ -86,6 +88,7 @@ func TestValidURLUserinfoAndPort(t *testing.T) {
 		{"http://user:secret@example.com:x/", "port"},
 		{"http://[::1]:70000/", "port"},
 		{"http://:80/", "no host"},
+		{"http://example.com:/", "port"},
 	} {
 		t.Run(tt.url, func(t *testing.T) {
 			err := article.ValidURL(tt.url)

@@ -15,6 +15,7 @@ const (
 	EUNAUTH      = "unauthorized" // 401
 	EFORBIDDEN   = "forbidden"    // 403
 	ETOOMANY     = "too_many"     // 429
+	EUNAVAILABLE = "unavailable"  // 503: a backing service (the database) is down; try again
 	EINTERNAL    = "internal"     // 500
 )
 
@@ -32,14 +33,22 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// Code returns the code of an application error, EINTERNAL for any other
-// error and "" for nil.
+// ErrUnavailable is wrapped by the errors of a store whose backing service
+// cannot be reached (PostgreSQL down or restarting): Code gives
+// EUNAVAILABLE for them, a 503 that says to try again.
+var ErrUnavailable = errors.New("article: the database is unavailable")
+
+// Code returns the code of an application error, EUNAVAILABLE for an
+// error wrapping ErrUnavailable, EINTERNAL for any other error and "" for
+// nil.
 func Code(err error) string {
 	var e *Error
 	if err == nil {
 		return ""
 	} else if errors.As(err, &e) {
 		return e.Code
+	} else if errors.Is(err, ErrUnavailable) {
+		return EUNAVAILABLE
 	}
 	return EINTERNAL
 }
@@ -52,6 +61,8 @@ func Message(err error) string {
 		return ""
 	} else if errors.As(err, &e) {
 		return e.Message
+	} else if errors.Is(err, ErrUnavailable) {
+		return "The database is unavailable; try again in a moment."
 	}
 	return "Internal error."
 }

@@ -7,6 +7,7 @@
 #   PATHS="embed oembed" bench/load.sh             # some of the paths only
 #   ENCODING=identity bench/load.sh                # ask for uncompressed bodies
 #   CEILING=1 bench/load.sh                        # also a bare net/http server of the same bytes
+#   EDGE=1 PATHS="embed reader" bench/load.sh      # Folio behind Varnish (deploy/varnish.vcl) against nginx
 #
 # It starts `folio serve` on a free 127.0.0.1 port with a temporary database
 # (the bundled sample articles), saves the exact bodies Folio sends for the
@@ -40,6 +41,7 @@ THREADS=${THREADS:-2}
 ENCODING=${ENCODING:-gzip}
 PATHS=${PATHS:-article list embed reader oembed}
 CEILING=${CEILING:-0}
+EDGE=${EDGE:-0}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${FOLIO_BIN:-$ROOT/bin/folio}
 NGINX=${NGINX:-/usr/sbin/nginx}
@@ -57,9 +59,9 @@ if [[ ! -x $BIN ]]; then
 fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/folio-load.XXXXXX")
-FOLIO_PID='' NGINX_PID='' STATIC_PID=''
+FOLIO_PID='' NGINX_PID='' STATIC_PID='' VARNISH_PID=''
 cleanup() {
-  for pid in $FOLIO_PID $NGINX_PID $STATIC_PID; do
+  for pid in $FOLIO_PID $NGINX_PID $STATIC_PID $VARNISH_PID; do
     kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   done
   rm -rf "$TMP"
@@ -156,6 +158,23 @@ NGINX_PID=$!
 NGINX_URL=http://127.0.0.1:$NPORT
 wait_for "$NGINX_URL${SELECTED[0]}" || { cat "$TMP/nginx-error.log" >&2; exit 1; }
 
+if [[ $EDGE == 1 ]]; then
+  # Varnish in front of Folio, with the shipped VCL; the "folio" column is
+  # then Folio through Varnish, and its CPU Varnish's plus Folio's.
+  VPORT=$(free_port)
+  FOLIO_PORT=${FOLIO##*:}
+  mkdir -p "$TMP/varnish"
+  cp "$ROOT/deploy/varnish.vcl" "$TMP/varnish/"
+  sed "s/\"8080\"/\"$FOLIO_PORT\"/" "$ROOT/deploy/backends.vcl" >"$TMP/varnish/backends.vcl"
+  /usr/sbin/varnishd -F -j none -n "$TMP/varnish/n" -a 127.0.0.1:$VPORT -f "$TMP/varnish/varnish.vcl" -s malloc,256m \
+    -p thread_pool_min=50 >"$TMP/varnish.log" 2>&1 &
+  VARNISH_PID=$!
+  wait_for "http://127.0.0.1:$VPORT/healthz" || { cat "$TMP/varnish.log" >&2; exit 1; }
+  DIRECT_FOLIO=$FOLIO DIRECT_PID=$FOLIO_PID
+  FOLIO=http://127.0.0.1:$VPORT FOLIO_PID=$VARNISH_PID
+  for p in "${SELECTED[@]}"; do curl -fsS -o /dev/null -H "Accept-Encoding: $ENCODING" "$FOLIO$p"; done # warm
+fi
+
 SERVERS=(folio nginx)
 if [[ $CEILING == 1 ]]; then
   # The Go ceiling: the same files from a bare net/http handler.
@@ -230,10 +249,14 @@ TICK=$(getconf CLK_TCK)
 run() {
   local out hdr=() before after
   [[ $ENCODING != identity ]] && hdr=(-H "Accept-Encoding: $ENCODING")
+  local extra_pid=''
+  [[ $1 == folio && -n ${DIRECT_PID:-} ]] && extra_pid=$DIRECT_PID # Folio behind Varnish
   before=$(cpu_ticks "$2")
+  [[ -n $extra_pid ]] && before=$((before + $(cpu_ticks "$extra_pid")))
   out=$(timeout -k 5 "$WRK_TIMEOUT" wrk -t"$THREADS" -c"$3" -d"$DURATION" --latency "${hdr[@]}" "$4") ||
     { echo "load.sh: wrk failed or overran against $4" >&2; return 1; }
   after=$(cpu_ticks "$2")
+  [[ -n $extra_pid ]] && after=$((after + $(cpu_ticks "$extra_pid")))
   printf '== %s -c%s %s\n%s\n' "$1" "$3" "$4" "$out" >>"$TMP/wrk.txt"
   awk -v ticks=$((after - before)) -v hz="$TICK" '
     / requests in / { n = $1 }

@@ -20,7 +20,7 @@ import (
 	"github.com/mmcdole/gofeed"
 	xhtml "golang.org/x/net/html"
 
-	"folio/embed"
+	"folio/embedcard"
 )
 
 // embedFixture is a Folio server with two articles and a partner site on
@@ -136,6 +136,7 @@ func waitSettled(t *testing.T, ctx context.Context, n int) []embedFrame {
 }
 
 func TestEmbedCards(t *testing.T) {
+	t.Parallel()
 	f := newEmbedFixture(t)
 	ctx := embedBrowser(t)
 	console := watchConsole(t, ctx)
@@ -151,7 +152,7 @@ func TestEmbedCards(t *testing.T) {
 					t.Fatal(err)
 				}
 				frames := waitSettled(t, ctx, 2)
-				want := float64(embed.Height(width, ""))
+				want := float64(embedcard.Height(width, ""))
 				for i, fr := range frames {
 					a := []map[string]any{f.first, f.second}[i]
 					if !strings.HasPrefix(fr.Src, f.srv.URL+"/embed/"+a["slug"].(string)+"?theme="+theme+"#secret=") {
@@ -160,12 +161,12 @@ func TestEmbedCards(t *testing.T) {
 					if fr.Title != a["title"] {
 						t.Fatalf("iframe title=%q, want %q", fr.Title, a["title"])
 					}
-					if fr.Width != float64(min(width, embed.DefaultWidth)) {
-						t.Fatalf("iframe width=%v, want %d", fr.Width, min(width, embed.DefaultWidth))
+					if fr.Width != float64(min(width, embedcard.DefaultWidth)) {
+						t.Fatalf("iframe width=%v, want %d", fr.Width, min(width, embedcard.DefaultWidth))
 					}
 					// oEmbed's height is the real rendered height.
 					if math.Abs(fr.Height-want) > 2 {
-						t.Fatalf("iframe %d height=%.1f, oEmbed/embed.Height says %v", i, fr.Height, want)
+						t.Fatalf("iframe %d height=%.1f, oEmbed/embedcard.Height says %v", i, fr.Height, want)
 					}
 					got, err := frameEval[string](ctx, strings.SplitN(fr.Src, "#", 2)[0],
 						`document.documentElement.dataset.theme + " " + getComputedStyle(document.querySelector(".card")).colorScheme`)
@@ -215,6 +216,7 @@ func TestEmbedCards(t *testing.T) {
 }
 
 func TestEmbedForgedMessages(t *testing.T) {
+	t.Parallel()
 	f := newEmbedFixture(t)
 	ctx := embedBrowser(t)
 	ctx = withTimeout(t, ctx, 60*time.Second)
@@ -268,6 +270,7 @@ const iv = setInterval(() => { parent.postMessage(msg, "*"); if (++n === 5) clea
 }
 
 func TestEmbedWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	f := newEmbedFixture(t)
 	ctx := embedBrowser(t)
 	ctx = withTimeout(t, ctx, 30*time.Second)
@@ -310,6 +313,7 @@ func TestEmbedWithoutJavaScript(t *testing.T) {
 }
 
 func TestEmbedPrivacyMode(t *testing.T) {
+	t.Parallel()
 	f := newEmbedFixture(t)
 	resp, loader := f.srv.get(t, "/embed.js")
 	if resp.StatusCode != 200 {
@@ -388,6 +392,7 @@ func TestEmbedPrivacyMode(t *testing.T) {
 }
 
 func TestEmbedHostileArticle(t *testing.T) {
+	t.Parallel()
 	f := newEmbedFixture(t)
 	// The API decodes character references in text fields, so these become
 	// literal markup in the stored plain text.

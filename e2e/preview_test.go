@@ -171,6 +171,7 @@ func pvCheckNothingRan(t *testing.T, tb *tab) {
 }
 
 func TestPreviewHostileDraft(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := pvOpen(t, srv)
 	pvFormat(tb, "html")
@@ -261,7 +262,7 @@ func TestPreviewHostileDraft(t *testing.T) {
 	pvCheckNothingRan(t, tb)
 
 	// The same draft through the API gives the same body, byte for byte.
-	if got := eval[string](tb, `document.getElementById("pv-frame-reader-light").contentDocument.querySelector(".lead-caption").textContent`); got != `"> A caption` {
+	if got := eval[string](tb, `document.getElementById("pv-frame-reader-light").contentDocument.querySelector(".lead-quote").textContent`); got != `"> A caption` {
 		t.Errorf("the caption reads %q, want the text of the field without its markup", got)
 	}
 	body, _ := json.Marshal(map[string]any{"title": "Hostile <b>draft</b>", "html": hostileDraft + "\n<p>Typed by hand.</p>"})
@@ -280,6 +281,7 @@ func TestPreviewHostileDraft(t *testing.T) {
 // TestPreviewSampleMatchesImport pastes the sample article as plain text
 // and compares the result with `folio import` of the same file.
 func TestPreviewSampleMatchesImport(t *testing.T) {
+	t.Parallel()
 	sample := filepath.Join(repoRoot, "samples", "000_bf3c0d247e44f2ef.txt")
 	data, err := os.ReadFile(sample)
 	if err != nil {
@@ -316,16 +318,18 @@ func TestPreviewSampleMatchesImport(t *testing.T) {
 			title: text(".reader-title"),
 			author: text(".reader-author"),
 			tags: [...d.querySelectorAll(".reader-tags li")].map(li => li.textContent),
-			caption: text(".lead-caption .caption"),
-			credit: text(".lead-caption .credit"),
+			caption: text(".lead-quote"),
+			credit: text(".lead-quote .credit"),
 			html: document.getElementById("pv-html").textContent,
 			status: document.querySelector(".pv-status").textContent,
 		};
 	})()`)
+	// The sample has a caption and a credit but no picture: the caption
+	// is the lead quote, and the credit of the missing picture is not shown.
 	want := map[string]any{
 		"title":   imported.Title,
 		"caption": imported.Image.Caption,
-		"credit":  imported.Image.Credit,
+		"credit":  "",
 		"html":    string(imported.HTML),
 	}
 	for k, w := range want {
@@ -360,6 +364,7 @@ func pvDrafts(tb *tab) []string {
 }
 
 func TestPreviewDrafts(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := pvOpen(t, srv)
 	if got := pvDrafts(tb); !slices.Equal(got, []string{"*Untitled draft"}) {
@@ -451,6 +456,7 @@ func TestPreviewDrafts(t *testing.T) {
 }
 
 func TestPreviewPublish(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := pvOpen(t, srv)
 	pvFormat(tb, "html")
@@ -560,6 +566,7 @@ func TestPreviewPublish(t *testing.T) {
 }
 
 func TestPreviewImportRefused(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := pvOpen(t, srv)
 	tb.do(chromedp.Click(chromedp.CSS(".pv-import summary")))
@@ -580,6 +587,7 @@ func TestPreviewImportRefused(t *testing.T) {
 }
 
 func TestPreviewOffline(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := pvOpen(t, srv)
 	tb.waitFor(`navigator.serviceWorker.controller !== null`)
@@ -631,6 +639,7 @@ func TestPreviewOffline(t *testing.T) {
 // themes (the frames hold the site's own components, which the reader's
 // tests check), then checks the tabs of the narrow layout.
 func TestPreviewAccessibility(t *testing.T) {
+	t.Parallel()
 	axe, err := os.ReadFile("testdata/axe.min.js")
 	if err != nil {
 		t.Fatal(err)
@@ -694,6 +703,7 @@ func TestPreviewAccessibility(t *testing.T) {
 // (a MutationObserver on data-rev, which is set after the frames are
 // written) and for the next animation frame.
 func TestPreviewMeasure(t *testing.T) {
+	t.Parallel()
 	if f := flag.Lookup("measure"); !*measurePreview && (f == nil || f.Value.String() != "true") {
 		t.Skip("run with -measure-preview")
 	}

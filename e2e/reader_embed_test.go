@@ -10,6 +10,7 @@ import (
 // TestReaderEmbedPanel: the reader's Embed panel shows the live card in the
 // theme and layout picked, and the snippet and address to copy.
 func TestReaderEmbedPanel(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	const slug = "what-folio-is-and-what-it-is-for"
 	tb := newTab(t)

@@ -60,6 +60,7 @@ type loadTimes struct {
 //
 //	go test ./e2e -run TestMeasure -measure -v
 func TestMeasure(t *testing.T) {
+	t.Parallel()
 	if !*measure {
 		t.Skip("run with -measure")
 	}

@@ -48,6 +48,7 @@ func sameWindow(tb *tab) bool {
 }
 
 func TestHomePrerenderedAndMounted(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	res, page := srv.get(t, "/")
 	if res.StatusCode != http.StatusOK {
@@ -110,6 +111,7 @@ func TestHomePrerenderedAndMounted(t *testing.T) {
 }
 
 func TestCardOpensReaderInApp(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := newTab(t)
 	tb.nav(srv.URL + "/")
@@ -146,6 +148,7 @@ func TestCardOpensReaderInApp(t *testing.T) {
 }
 
 func TestSearchAndTagFilter(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := newTab(t)
 	tb.nav(srv.URL + "/")
@@ -192,6 +195,7 @@ func TestSearchAndTagFilter(t *testing.T) {
 }
 
 func TestMoreLoadsNextPage(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	for i := range 14 {
 		srv.post(t, "/api/articles", fmt.Sprintf(`{"title":"Filler article %02d","html":"<p>Filler text %d.</p>","tags":["filler"]}`, i, i))
@@ -213,6 +217,7 @@ func TestMoreLoadsNextPage(t *testing.T) {
 }
 
 func TestReaderTools(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	var words []string
 	for i := range 1500 {
@@ -268,6 +273,7 @@ func TestReaderTools(t *testing.T) {
 }
 
 func TestSavedArticleReadableOffline(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	// An article with a picture in its body: saving keeps the picture too.
 	// (The query string keeps the icon out of the app shell's cache.)
@@ -338,6 +344,7 @@ func TestSavedArticleReadableOffline(t *testing.T) {
 }
 
 func TestServiceWorkerInstallsFromTheServerOnly(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := newTab(t)
 	var mu sync.Mutex
@@ -386,6 +393,7 @@ func TestServiceWorkerInstallsFromTheServerOnly(t *testing.T) {
 }
 
 func TestHostileArticleRunsNothing(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	own := srv.URL + "/web/icon-192.png"
 	payload := func(where string) string {
@@ -476,6 +484,7 @@ func TestHostileArticleRunsNothing(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	for _, path := range []string{"/nope", "/a/no-such-article"} {
 		res, page := srv.get(t, path)
@@ -497,6 +506,7 @@ func TestNotFound(t *testing.T) {
 }
 
 func TestUpdateOffersReload(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	target, _ := url.Parse(srv.URL)
 	var newVersion atomic.Bool
@@ -541,6 +551,7 @@ func TestUpdateOffersReload(t *testing.T) {
 }
 
 func TestAccessibility(t *testing.T) {
+	t.Parallel()
 	axe, err := os.ReadFile("testdata/axe.min.js")
 	if err != nil {
 		t.Fatal(err)
@@ -619,6 +630,7 @@ func jsString(s string) string {
 // relies on: an inline handler that reaches the DOM is blocked by the
 // page's CSP and shows up as a console error.
 func TestHarnessSeesCSPViolations(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tb := newTab(t)
 	tb.nav(srv.URL + "/saved")

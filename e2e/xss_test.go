@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -29,7 +30,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"folio/article"
-	"folio/embed"
+	"folio/embedcard"
 	"folio/internal/htmltest"
 )
 
@@ -65,6 +66,7 @@ import (
 // by first load and by in-app navigation, reader and home cards; and every
 // vector in the query and path places a page may echo (xssReflectPlaces).
 func TestXSS(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	vectors := loadXSSVectors(t)
 	if len(vectors) < 300 {
@@ -101,7 +103,10 @@ func TestXSS(t *testing.T) {
 
 	counts := map[string]map[string]int{} // output → path → articles checked
 	reflected := "not run"
+	var countMu sync.Mutex // the outputs are checked in parallel
 	count := func(output string, s *xssStored) {
+		countMu.Lock()
+		defer countMu.Unlock()
 		if counts[output] == nil {
 			counts[output] = map[string]int{}
 		}
@@ -137,139 +142,153 @@ func TestXSS(t *testing.T) {
 	readerPick, cardPick := xssChoose(stored, vectors, outputs, *xssAll)
 	attribute := func(p string) string { return xssAttribute(p, vectors) }
 
-	t.Run("reader prerendered", func(t *testing.T) {
-		loaded := map[string]bool{}
-		var urls []string
-		for _, slug := range readerPick {
-			urls = append(urls, srv.URL+"/a/"+slug)
-		}
-		sort.Strings(urls)
-		xssFramesParallel(t, browser, allow, srv.URL+"/xss-container", urls, 25, attribute, func(u string) {
-			loaded[strings.TrimPrefix(u, srv.URL+"/a/")] = true
+	// The outputs are checked in parallel, each in tabs of its own; the
+	// group returns when all of them are done.
+	t.Run("outputs", func(t *testing.T) {
+		// The mounted app runs first, alone: beside the tabs that block the
+		// WebAssembly, it did not mount.
+		t.Run("reader mounted", func(t *testing.T) {
+			defer timed(t, time.Now())
+			sample := xssSample(stored, vectors, 5)
+			mounted := newXSSTab(t, browser, allow, false)
+			xssMounted(t, mounted, srv, sample, articles, func(s *xssStored) { count("reader mounted (sample)", s) },
+				func(s *xssStored) { count("home cards mounted (sample)", s) })
+			t.Logf("%d articles (every class, every path) shown by the mounted app", len(sample))
 		})
-		for _, s := range stored {
-			if loaded[readerPick[outputs[s.Slug].readerKey]] {
-				count("reader page, Chromium", &s)
-			}
-		}
-		t.Logf("%d reader pages loaded in frames (scripts running, WebAssembly blocked), standing for %d articles", len(urls), xssTwins(stored, outputs, readerPick))
-	})
-	lap(fmt.Sprintf("reader prerendered (%d pages)", len(readerPick)))
 
-	t.Run("home cards", func(t *testing.T) {
-		pages, listed := xssHomePages(t, srv)
-		if len(listed) != len(stored) {
-			t.Errorf("the home pages list %d articles, want %d", len(listed), len(stored))
-		}
-		var urls []string
-		for _, p := range pages {
-			urls = append(urls, srv.URL+p)
-		}
-		loaded := 0
-		xssFramesParallel(t, browser, allow, srv.URL+"/xss-container", urls, 15, attribute, func(string) { loaded++ })
-		if loaded == len(urls) {
-			for _, slug := range listed {
-				if s := bySlug[slug]; s != nil {
-					count("home cards, Chromium", s)
+		t.Run("reader prerendered", func(t *testing.T) {
+			t.Parallel()
+			defer timed(t, time.Now())
+			loaded := map[string]bool{}
+			var urls []string
+			for _, slug := range readerPick {
+				urls = append(urls, srv.URL+"/a/"+slug)
+			}
+			sort.Strings(urls)
+			xssFramesParallel(t, browser, allow, srv.URL+"/xss-container", urls, 25, attribute, func(u string) {
+				loaded[strings.TrimPrefix(u, srv.URL+"/a/")] = true
+			})
+			for _, s := range stored {
+				if loaded[readerPick[outputs[s.Slug].readerKey]] {
+					count("reader page, Chromium", &s)
 				}
 			}
-		}
-		t.Logf("%d home pages of cards loaded", len(urls))
-	})
-	lap("home cards")
+			t.Logf("%d reader pages loaded in frames (scripts running, WebAssembly blocked), standing for %d articles", len(urls), xssTwins(stored, outputs, readerPick))
+		})
 
-	t.Run("oEmbed in a partner page", func(t *testing.T) {
-		partner := newXSSTab(t, browser, allow, false)
-		eager := map[string]bool{}
-		for _, slug := range cardPick {
-			eager[slug] = true
-		}
-		loadedCard := map[string]bool{}
-		const perPage = 200
-		for i := 0; i < len(stored); i += perPage {
-			batch := stored[i:min(i+perPage, len(stored))]
-			var page strings.Builder
-			page.WriteString("<!doctype html><html><head><meta charset=utf-8><title>Partner</title></head><body><h1>A partner's page</h1>\n")
-			var cards []string
-			for _, s := range batch {
-				// Every snippet is parsed and run; only the chosen ones are
-				// shown, so that only their lazy card frames load.
-				if eager[s.Slug] {
-					page.WriteString("<section>" + outputs[s.Slug].snippet + "</section>\n")
-					cards = append(cards, srv.URL+"/embed/"+s.Slug)
-				} else {
-					page.WriteString("<section hidden>" + outputs[s.Slug].snippet + "</section>\n")
+		t.Run("home cards", func(t *testing.T) {
+			t.Parallel()
+			defer timed(t, time.Now())
+			pages, listed := xssHomePages(t, srv)
+			if len(listed) != len(stored) {
+				t.Errorf("the home pages list %d articles, want %d", len(listed), len(stored))
+			}
+			var urls []string
+			for _, p := range pages {
+				urls = append(urls, srv.URL+p)
+			}
+			loaded := 0
+			xssFramesParallel(t, browser, allow, srv.URL+"/xss-container", urls, 15, attribute, func(string) { loaded++ })
+			if loaded == len(urls) {
+				for _, slug := range listed {
+					if s := bySlug[slug]; s != nil {
+						count("home cards, Chromium", s)
+					}
 				}
 			}
-			page.WriteString("</body></html>\n")
-			path := fmt.Sprintf("/partner-%d", i/perPage)
-			host.set(path, page.String())
-			partner.forget()
-			partner.nav(host.URL + path)
-			// The loader made a lazy iframe per card: load the chosen ones
-			// now, wherever they are on the page.
-			n := xssEval[int](partner, `((eager) => {
-				const f = document.querySelectorAll("iframe.folio-embed-frame");
-				f.forEach(e => { if (eager.includes(e.src.split("#")[0])) e.loading = "eager"; });
-				return f.length;
-			})(`+xssJSList(cards)+`)`)
-			if n != len(batch) {
-				t.Errorf("%s: the loader made %d card frames, want %d", path, n, len(batch))
+			t.Logf("%d home pages of cards loaded", len(urls))
+		})
+
+		t.Run("oEmbed in a partner page", func(t *testing.T) {
+			t.Parallel()
+			defer timed(t, time.Now())
+			partner := newXSSTab(t, browser, allow, false)
+			eager := map[string]bool{}
+			for _, slug := range cardPick {
+				eager[slug] = true
 			}
-			missing := partner.waitScanned(append(cards, host.URL+path), 60*time.Second)
-			for _, m := range missing {
-				t.Errorf("%s: %s did not load", path, m)
-			}
-			for _, p := range partner.takeProblems() {
-				t.Errorf("%s: %s", path, xssAttribute(p, vectors))
-			}
-			for _, s := range batch {
-				if partner.wasScanned(srv.URL + "/embed/" + s.Slug) {
-					loadedCard[s.Slug] = true
-				}
-			}
-			if !slices.Contains(missing, host.URL+path) {
+			loadedCard := map[string]bool{}
+			const perPage = 200
+			for i := 0; i < len(stored); i += perPage {
+				batch := stored[i:min(i+perPage, len(stored))]
+				var page strings.Builder
+				page.WriteString("<!doctype html><html><head><meta charset=utf-8><title>Partner</title></head><body><h1>A partner's page</h1>\n")
+				var cards []string
 				for _, s := range batch {
-					count("oEmbed html in a partner page", &s)
+					// Every snippet is parsed and run; only the chosen ones are
+					// shown, so that only their lazy card frames load.
+					if eager[s.Slug] {
+						page.WriteString("<section>" + outputs[s.Slug].snippet + "</section>\n")
+						cards = append(cards, srv.URL+"/embed/"+s.Slug)
+					} else {
+						page.WriteString("<section hidden>" + outputs[s.Slug].snippet + "</section>\n")
+					}
+				}
+				page.WriteString("</body></html>\n")
+				path := fmt.Sprintf("/partner-%d", i/perPage)
+				host.set(path, page.String())
+				partner.forget()
+				partner.nav(host.URL + path)
+				// The loader made a lazy iframe per card: load the chosen ones
+				// now, wherever they are on the page.
+				n := xssEval[int](partner, `((eager) => {
+					const f = document.querySelectorAll("iframe.folio-embed-frame");
+					f.forEach(e => { if (eager.includes(e.src.split("#")[0])) e.loading = "eager"; });
+					return f.length;
+				})(`+xssJSList(cards)+`)`)
+				if n != len(batch) {
+					t.Errorf("%s: the loader made %d card frames, want %d", path, n, len(batch))
+				}
+				missing := partner.waitScanned(append(cards, host.URL+path), 60*time.Second)
+				for _, m := range missing {
+					t.Errorf("%s: %s did not load", path, m)
+				}
+				for _, p := range partner.takeProblems() {
+					t.Errorf("%s: %s", path, xssAttribute(p, vectors))
+				}
+				for _, s := range batch {
+					if partner.wasScanned(srv.URL + "/embed/" + s.Slug) {
+						loadedCard[s.Slug] = true
+					}
+				}
+				if !slices.Contains(missing, host.URL+path) {
+					for _, s := range batch {
+						count("oEmbed html in a partner page", &s)
+					}
 				}
 			}
-		}
-		loadedKey := map[string]bool{}
-		for slug := range loadedCard {
-			loadedKey[outputs[slug].cardKey] = true
-		}
-		for _, s := range stored {
-			if loadedKey[outputs[s.Slug].cardKey] {
-				count("card page, Chromium", &s)
+			loadedKey := map[string]bool{}
+			for slug := range loadedCard {
+				loadedKey[outputs[slug].cardKey] = true
 			}
-		}
-		partner.checkUnwatchedFrames()
-		standing := 0
-		for _, n := range counts["card page, Chromium"] {
-			standing += n
-		}
-		t.Logf("%d snippets in %d partner pages; %d card pages loaded by the loader, standing for %d articles",
-			len(stored), (len(stored)+perPage-1)/perPage, len(loadedCard), standing)
-	})
-	lap(fmt.Sprintf("partner pages (%d cards)", len(cardPick)))
+			for _, s := range stored {
+				if loadedKey[outputs[s.Slug].cardKey] {
+					count("card page, Chromium", &s)
+				}
+			}
+			partner.checkUnwatchedFrames()
+			standing := 0
+			for _, n := range counts["card page, Chromium"] {
+				standing += n
+			}
+			t.Logf("%d snippets in %d partner pages; %d card pages loaded by the loader, standing for %d articles",
+				len(stored), (len(stored)+perPage-1)/perPage, len(loadedCard), standing)
+		})
 
-	t.Run("reader mounted", func(t *testing.T) {
-		sample := xssSample(stored, vectors, 5)
-		mounted := newXSSTab(t, browser, allow, false)
-		xssMounted(t, mounted, srv, sample, articles, func(s *xssStored) { count("reader mounted (sample)", s) },
-			func(s *xssStored) { count("home cards mounted (sample)", s) })
-		t.Logf("%d articles (every class, every path) shown by the mounted app", len(sample))
-	})
-	lap("reader mounted")
+		t.Run("reflected", func(t *testing.T) {
+			t.Parallel()
+			defer timed(t, time.Now())
+			n, loaded := xssReflected(t, srv, browser, allow, vectors, stored[0].Slug, inline)
+			reflected = fmt.Sprintf("%d vectors × %d query and path places, parsed: %d URLs; %d of them loaded in Chromium", len(vectors), len(xssReflectPlaces), n, loaded)
+			t.Log(reflected)
+		})
 
-	t.Run("reflected", func(t *testing.T) {
-		n, loaded := xssReflected(t, srv, browser, allow, vectors, stored[0].Slug, inline)
-		reflected = fmt.Sprintf("%d vectors × %d query and path places, parsed: %d URLs; %d of them loaded in Chromium", len(vectors), len(xssReflectPlaces), n, loaded)
-		t.Log(reflected)
 	})
-	lap("reflected")
+	lap("outputs checked in Chromium")
 
+	// The feeds last, alone: walking them deletes the articles.
 	t.Run("feeds", func(t *testing.T) {
+		defer timed(t, time.Now())
 		reader := newXSSTab(t, browser, allow, false)
 		seen := xssFeeds(t, srv, host, reader, articles)
 		for _, s := range stored {
@@ -287,6 +306,11 @@ func TestXSS(t *testing.T) {
 	t.Logf("total %s", time.Since(start).Round(time.Millisecond))
 }
 
+// timed logs how long the (sub)test took since start.
+func timed(t *testing.T, start time.Time) {
+	t.Logf("took %s", time.Since(start).Round(time.Millisecond))
+}
+
 // TestXSSPreview types every vector into the preview workbench (/preview)
 // in each of its formats, the body and every metadata field at once, and
 // checks that nothing runs in the page or in its output frames (card,
@@ -296,10 +320,11 @@ func TestXSS(t *testing.T) {
 // must reach the frames, so a batch the pipeline refused is tried again one
 // vector at a time, in the body alone.
 func TestXSSPreview(t *testing.T) {
+	t.Parallel()
 	vectors := xssLimit(loadXSSVectors(t))
 	srv := startXSSServer(t, filepath.Join(t.TempDir(), "folio.db"))
-	if code, _ := srv.do(t, http.MethodGet, "/preview", nil); code == http.StatusNotFound {
-		t.Skip("TODO(issue 6): /preview does not exist yet; when it does, type every vector into it here")
+	if code, _ := srv.do(t, http.MethodGet, "/preview", nil); code != http.StatusOK {
+		t.Fatalf("GET /preview: status %d, want 200: the preview must exist for its vectors to be tried", code)
 	}
 	browser := xssBrowser(t)
 	x := newXSSTab(t, browser, xssAllow{Origins: []string{srv.URL}}, false)
@@ -1245,7 +1270,7 @@ func xssCheckHead(doc *xhtml.Node, a *xssArticle, base string) []string {
 	var out []string
 	want := map[string]string{
 		"og:title": a.Title, "twitter:title": a.Title, "og:description": desc, "twitter:description": desc,
-		"og:site_name": a.Site, "og:url": base + "/a/" + a.Slug,
+		"og:site_name": cmp.Or(a.Site, "Folio"), "og:url": base + "/a/" + a.Slug,
 	}
 	attrs := map[atom.Atom][]string{
 		atom.Meta:   {"charset", "name", "property", "content"},
@@ -1318,8 +1343,9 @@ func xssCheckHead(doc *xhtml.Node, a *xssArticle, base string) []string {
 		Description string `json:"description"`
 		Author      []struct{ Name string }
 		Publisher   struct{ Name string }
-		Keywords    []string `json:"keywords"`
-		IsBasedOn   string   `json:"isBasedOn"`
+		Source      struct{ Name string } `json:"sourceOrganization"`
+		Keywords    []string              `json:"keywords"`
+		IsBasedOn   string                `json:"isBasedOn"`
 	}
 	if err := json.Unmarshal([]byte(ld[0]), &j); err != nil {
 		return append(out, fmt.Sprintf("JSON-LD does not parse: %v: %s", err, ld[0]))
@@ -1331,8 +1357,19 @@ func xssCheckHead(doc *xhtml.Node, a *xssArticle, base string) []string {
 	if len(j.Author) > 0 {
 		author = j.Author[0].Name
 	}
-	if j.Type != "NewsArticle" || j.Headline != a.Title || j.Description != desc || author != a.Author ||
-		j.Publisher.Name != a.Site || j.IsBasedOn != a.URL || !(slices.Equal(j.Keywords, a.Tags) || len(j.Keywords)+len(a.Tags) == 0) {
+	// The publisher is the site (the servers run with the default name);
+	// an article's own site is its source organisation, and an article
+	// without an author is the publisher's.
+	const site = "Folio"
+	wantAuthor, wantSource := a.Author, a.Site
+	if wantAuthor == "" {
+		wantAuthor = site
+	}
+	if wantSource == site {
+		wantSource = ""
+	}
+	if j.Type != "NewsArticle" || j.Headline != a.Title || j.Description != desc || author != wantAuthor ||
+		j.Publisher.Name != site || j.Source.Name != wantSource || j.IsBasedOn != a.URL || !(slices.Equal(j.Keywords, a.Tags) || len(j.Keywords)+len(a.Tags) == 0) {
 		out = append(out, fmt.Sprintf("JSON-LD values differ from the article's: %s", ld[0]))
 	}
 	return out
@@ -1773,6 +1810,7 @@ func xssCheckGuard(t *testing.T, browser context.Context, allow xssAllow, srv *x
 // planted markup (and pass clean markup), so that their passing there
 // means something.
 func TestXSSCheckers(t *testing.T) {
+	t.Parallel()
 	parse := func(s string) *xhtml.Node {
 		doc, err := xhtml.Parse(strings.NewReader(s))
 		if err != nil {
@@ -1835,7 +1873,7 @@ func TestXSSCheckers(t *testing.T) {
 	})
 	t.Run("snippet", func(t *testing.T) {
 		a := &xssArticle{Slug: "s", Title: `T "q"`, Excerpt: "E <x>"}
-		good := embed.Snippet(article.Summary{Slug: a.Slug, Title: a.Title, Excerpt: a.Excerpt}, "http://h", embed.Options{})
+		good := embedcard.Snippet(article.Summary{Slug: a.Slug, Title: a.Title, Excerpt: a.Excerpt}, "http://h", embedcard.Options{})
 		if got := xssCheckSnippet(good, a, "http://h"); len(got) > 0 {
 			t.Fatalf("a clean snippet: %q\n%s", got, good)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -12,50 +13,28 @@ import (
 
 	"folio/article"
 	"folio/draft"
+	"folio/internal/wire"
 )
 
-// jsonArticle is an article in the API's JSON shape. Its html is untrusted
-// and becomes the draft's Body; word_count and reading_minutes are accepted
-// and ignored, since the pipeline computes them.
-type jsonArticle struct {
-	Slug           string     `json:"slug"`
-	Title          string     `json:"title"`
-	Subtitle       string     `json:"subtitle"`
-	Author         string     `json:"author"`
-	Site           string     `json:"site"`
-	URL            string     `json:"url"`
-	Published      string     `json:"published"`
-	Updated        string     `json:"updated"`
-	Tags           []string   `json:"tags"`
-	Image          *jsonImage `json:"image"`
-	Excerpt        string     `json:"excerpt"`
-	HTML           string     `json:"html"`
-	Lang           string     `json:"lang"`
-	Dir            string     `json:"dir"`
-	WordCount      int        `json:"word_count"`
-	ReadingMinutes int        `json:"reading_minutes"`
-}
-
-type jsonImage struct {
-	Src     string `json:"src"`
-	Alt     string `json:"alt"`
-	Caption string `json:"caption"`
-	Credit  string `json:"credit"`
-}
+// jsonArticle is an article in the API's JSON shape, the body the API's
+// writes take (wire.Article). Its html is untrusted and becomes the
+// draft's Body; word_count and reading_minutes are accepted and ignored,
+// since the pipeline computes them.
+type jsonArticle = wire.Article
 
 var (
 	articleFields = fieldNames(jsonArticle{})
-	imageFields   = fieldNames(jsonImage{})
+	imageFields   = fieldNames(article.Image{})
 )
 
 // fieldNames lists the JSON names of a struct's fields.
 func fieldNames(v any) map[string]bool {
-	b, _ := json.Marshal(v)
-	var m map[string]json.RawMessage
-	_ = json.Unmarshal(b, &m)
-	names := make(map[string]bool, len(m))
-	for k := range m {
-		names[k] = true
+	t := reflect.TypeOf(v)
+	names := make(map[string]bool, t.NumField())
+	for f := range t.Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+			names[name] = true
+		}
 	}
 	return names
 }
@@ -169,7 +148,8 @@ func jsonDraft(raw json.RawMessage, where string) (*draft.Draft, error) {
 		URL: in.URL, Tags: in.Tags, Excerpt: in.Excerpt, Body: in.HTML, Lang: in.Lang, Dir: in.Dir,
 	}
 	if in.Image != nil {
-		d.Image = &article.Image{Src: in.Image.Src, Alt: in.Image.Alt, Caption: in.Image.Caption, Credit: in.Image.Credit}
+		img := *in.Image
+		d.Image = &img
 	}
 	var err error
 	if d.Published, err = jsonTime(in.Published); err != nil {
@@ -233,7 +213,7 @@ func typeName(t string) string {
 		return "a list of text values"
 	case "int":
 		return "a whole number"
-	case "importer.jsonImage", "*importer.jsonImage":
+	case "article.Image", "*article.Image":
 		return "an object with src, alt, caption and credit"
 	}
 	return t

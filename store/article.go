@@ -275,7 +275,8 @@ func validate(a *article.Article) error {
 // write runs fn in one write transaction (BEGIN IMMEDIATE on the writer
 // connection) after incrementing the store version, which fn receives as
 // the row revision. An error from fn rolls everything back; application
-// errors are returned as they are, others wrapped with "store: op:".
+// errors and errUnchanged are returned as they are, others wrapped with
+// "store: op:".
 func (db *DB) write(ctx context.Context, op string, fn func(tx *sql.Tx, rev int64) error) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -288,7 +289,7 @@ func (db *DB) write(ctx context.Context, op string, fn func(tx *sql.Tx, rev int6
 	}
 	if err := fn(tx, rev); err != nil {
 		var ae *article.Error
-		if errors.As(err, &ae) {
+		if errors.As(err, &ae) || errors.Is(err, errUnchanged) {
 			return err
 		}
 		if isUnique(err) {

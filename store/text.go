@@ -6,8 +6,7 @@ import (
 	"unicode/utf8"
 
 	"folio/article"
-
-	"golang.org/x/net/html"
+	"folio/store/searchtext"
 )
 
 // maxQueryTerms bounds the words of a search; the rest are ignored.
@@ -54,43 +53,6 @@ func ftsQuery(q string) string {
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-// inline lists the elements that do not separate words: "wo<b>rd</b>" is
-// one word, "<p>one</p><p>two</p>" two.
-var inline = map[string]bool{
-	"a": true, "abbr": true, "b": true, "bdi": true, "bdo": true, "cite": true, "code": true, "data": true,
-	"del": true, "dfn": true, "em": true, "i": true, "ins": true, "kbd": true, "mark": true, "q": true,
-	"s": true, "samp": true, "small": true, "span": true, "strong": true, "sub": true, "sup": true,
-	"time": true, "u": true, "var": true,
-}
-
 // plainText returns the visible text of a sanitised body for the
-// full-text index: text nodes with entities decoded, block boundaries as
-// spaces, script and style content left out.
-func plainText(h article.SafeHTML) string {
-	z := html.NewTokenizer(strings.NewReader(string(h)))
-	var b strings.Builder
-	skip := 0
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return strings.Join(strings.Fields(b.String()), " ")
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			tt := z.Token()
-			switch tt.Data {
-			case "script", "style", "template":
-				if tt.Type == html.StartTagToken {
-					skip++
-				} else if tt.Type == html.EndTagToken && skip > 0 {
-					skip--
-				}
-			}
-			if !inline[tt.Data] {
-				b.WriteByte(' ')
-			}
-		}
-	}
-}
+// full-text index (see searchtext.Plain).
+func plainText(h article.SafeHTML) string { return searchtext.Plain(h) }
