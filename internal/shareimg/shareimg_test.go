@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/image/math/fixed"
 )
 
 // mustRenderer returns a Renderer for a site with the test logo.
@@ -388,4 +390,26 @@ func BenchmarkRender(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len()), "png-bytes")
+}
+
+// FuzzLayout lays out arbitrary titles: no panic, no .notdef glyph, and
+// the title within its box.
+func FuzzLayout(f *testing.F) {
+	for _, s := range []string{"Hello", "שלום (עולם) 12", "مرحبا لا بالعالم", "東京", "a\u0301\u200d\u202e b", strings.Repeat("x", 400), "\xff\xfe"} {
+		f.Add(s, "rtl")
+		f.Add(s, "")
+	}
+	r := mustRenderer(f, nil)
+	f.Fuzz(func(t *testing.T, title, dir string) {
+		p := r.layout(Card{Title: title, Byline: title, Dir: dir})
+		checkGlyphs(t, p)
+		if p.height() > p.box.Dy() {
+			t.Fatalf("title %dpx high in a %dpx box", p.height(), p.box.Dy())
+		}
+		for _, l := range p.lines {
+			if l.width() > fixed.I(p.box.Dx()) {
+				t.Fatalf("line %q is wider than the box", lineString(l))
+			}
+		}
+	})
 }
