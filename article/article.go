@@ -4,6 +4,7 @@
 package article
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"reflect"
@@ -279,30 +280,55 @@ func Truncate(s string, n int) string {
 	return strings.TrimRight(string(r[:cut]), " ,;:.-–—") + "…"
 }
 
-// ValidURL reports whether s is an absolute http or https URL.
+// ValidURL reports whether s is an absolute http or https URL with a host,
+// no userinfo ("user:pass@") and, if it has a port (even an empty one, as in
+// "host:/"), a port from 1 to 65535.
+// Its EINVALID messages never repeat a password.
 func ValidURL(s string) error {
 	if len(s) > MaxURLLen {
 		return Errorf(EINVALID, "longer than %d bytes", MaxURLLen)
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return Errorf(EINVALID, "%q is not a URL", s)
+		var uerr *url.Error
+		if errors.As(err, &uerr) && strings.Contains(uerr.Err.Error(), "invalid port") {
+			return Errorf(EINVALID, "the port in %q is not a number from 1 to 65535", redact(s))
+		}
+		return Errorf(EINVALID, "%q is not a URL", redact(s))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return Errorf(EINVALID, "%q must be an http or https URL", s)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return Errorf(EINVALID, "%q has no host", s)
+		return Errorf(EINVALID, "%q must be an http or https URL", u.Redacted())
 	}
 	if u.User != nil {
-		return Errorf(EINVALID, "%q must not carry a user name or password", s)
+		return Errorf(EINVALID, "%q must not carry a user name or password (user:pass@)", u.Redacted())
+	}
+	if u.Hostname() == "" {
+		return Errorf(EINVALID, "%q has no host", s)
 	}
 	if p := u.Port(); p != "" || strings.HasSuffix(u.Host, ":") {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return Errorf(EINVALID, "%q has an invalid port (1 to 65535)", s)
+			return Errorf(EINVALID, "the port in %q is %q; a port is a number from 1 to 65535", s, p)
 		}
 	}
 	return nil
+}
+
+// redact hides what looks like a password in a string that did not parse
+// as a URL: everything between "://" and the last "@" of the authority.
+func redact(s string) string {
+	i := strings.Index(s, "://")
+	if i < 0 {
+		return s
+	}
+	rest := s[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		return s[:i+3] + "xxxxx" + rest[at:]
+	}
+	return s
 }
 
 func validLang(s string) bool {

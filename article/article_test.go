@@ -1,6 +1,7 @@
 package article_test
 
 import (
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,10 +66,40 @@ func TestValidURL(t *testing.T) {
 			t.Errorf("ValidURL(%q) accepted it", s)
 		}
 	}
-	for _, s := range []string{"http://example.com", "https://example.com/a?b=c#d", "HTTPS://EXAMPLE.COM/", "https://example.com:8443/x", "http://[::1]:8080/"} {
+	for _, s := range []string{"http://example.com", "https://example.com/a?b=c#d", "HTTPS://EXAMPLE.COM/", "https://example.com:8443/x",
+		"http://example.com:1/", "https://example.com:65535/x", "http://[::1]:8080/", "http://a/b@c"} {
 		if err := article.ValidURL(s); err != nil {
 			t.Errorf("ValidURL(%q): %v", s, err)
 		}
+	}
+}
+
+func TestValidURLUserinfoAndPort(t *testing.T) {
+	for _, tt := range []struct {
+		url, msg string
+	}{
+		{"https://user:secret@example.com/a", "user name or password"},
+		{"https://user@example.com/a", "user name or password"},
+		{"https://@example.com/a", "user name or password"},
+		{"http://example.com:99999/", "port"},
+		{"http://example.com:65536/", "port"},
+		{"http://example.com:0/", "port"},
+		{"http://example.com:99999999999999999999999/", "port"},
+		{"http://example.com:http/", "port"},
+		{"http://user:secret@example.com:x/", "port"},
+		{"http://[::1]:70000/", "port"},
+		{"http://:80/", "no host"},
+		{"http://example.com:/", "port"},
+	} {
+		t.Run(tt.url, func(t *testing.T) {
+			err := article.ValidURL(tt.url)
+			if err == nil || article.Code(err) != article.EINVALID || !strings.Contains(article.Message(err), tt.msg) {
+				t.Fatalf("ValidURL(%q)=%v, want EINVALID mentioning %q", tt.url, err, tt.msg)
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Fatalf("ValidURL(%q)=%v repeats the password", tt.url, err)
+			}
+		})
 	}
 }
 
@@ -170,6 +201,10 @@ func TestValidate(t *testing.T) {
 		{"BadSlug", func(a *article.Article) { a.Slug = "No" }, "slug"},
 		{"BadURL", func(a *article.Article) { a.URL = "javascript:alert(1)" }, "http or https"},
 		{"BadImage", func(a *article.Article) { a.Image = &article.Image{Src: "data:image/png;base64,xx"} }, "image.src"},
+		{"URLUserinfo", func(a *article.Article) { a.URL = "https://u:p@example.com/a" }, "url: "},
+		{"URLPort", func(a *article.Article) { a.URL = "https://example.com:99999/a" }, "url: the port"},
+		{"ImageUserinfo", func(a *article.Article) { a.Image = &article.Image{Src: "https://u:p@example.com/a.png"} }, "image.src: "},
+		{"ImagePort", func(a *article.Article) { a.Image = &article.Image{Src: "https://example.com:0/a.png"} }, "image.src: the port"},
 		{"EmptyImage", func(a *article.Article) { a.Image = &article.Image{} }, "image needs"},
 		{"BadDir", func(a *article.Article) { a.Dir = "up" }, "dir"},
 		{"BadLang", func(a *article.Article) { a.Lang = "<script>" }, "lang"},
@@ -231,6 +266,15 @@ func FuzzValidURL(f *testing.F) {
 		low := strings.ToLower(s)
 		if !strings.HasPrefix(low, "http://") && !strings.HasPrefix(low, "https://") {
 			t.Fatalf("ValidURL accepted %q", s)
+		}
+		u, err := url.Parse(s)
+		if err != nil || u.User != nil {
+			t.Fatalf("ValidURL accepted %q (userinfo or unparsable)", s)
+		}
+		if p := u.Port(); p != "" {
+			if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+				t.Fatalf("ValidURL accepted port %q in %q", p, s)
+			}
 		}
 	})
 }

@@ -12,7 +12,7 @@ import (
 
 	"folio/article"
 	"folio/embedcard"
-	"folio/internal/ogimage"
+	"folio/internal/shareimg"
 )
 
 // readerMeta returns the tags a reader page's <head> needs for link
@@ -72,8 +72,8 @@ func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 	meta("property", "og:image", img)
 	if shared {
 		meta("property", "og:image:type", "image/png")
-		meta("property", "og:image:width", strconv.Itoa(ogimage.Width))
-		meta("property", "og:image:height", strconv.Itoa(ogimage.Height))
+		meta("property", "og:image:width", strconv.Itoa(shareimg.Width))
+		meta("property", "og:image:height", strconv.Itoa(shareimg.Height))
 	}
 	meta("property", "og:image:alt", alt)
 	if !a.Published.IsZero() { // an undated article has no published time

@@ -15,7 +15,7 @@ import (
 	"folio/article"
 	"folio/embedcard"
 	"folio/internal/httpcache"
-	"folio/internal/ogimage"
+	"folio/internal/shareimg"
 	"folio/internal/purge"
 	"folio/internal/wire"
 )
@@ -107,7 +107,7 @@ func buildOEmbed(ctx context.Context, st article.Store, cache *responses, site *
 	if err == nil && resp.ThumbnailURL == "" {
 		// No picture: the generated share image, whose size is known.
 		resp.ThumbnailURL = baseStr + sharePath(a.Slug)
-		resp.ThumbnailWidth, resp.ThumbnailHeight = ogimage.Width, ogimage.Height
+		resp.ThumbnailWidth, resp.ThumbnailHeight = shareimg.Width, shareimg.Height
 	}
 	if err != nil {
 		return nil, err

@@ -9,7 +9,7 @@ import (
 	"folio/article"
 	"folio/internal/fetch"
 	"folio/internal/httpcache"
-	"folio/internal/ogimage"
+	"folio/internal/shareimg"
 	"folio/internal/purge"
 )
 
@@ -48,7 +48,15 @@ func New(cfg *Config, st article.Store, logger *slog.Logger, now func() time.Tim
 	if err := CheckSite(&site); err != nil {
 		return nil, err
 	}
-	shareImages, err := ogimage.New(cfg.ShareFonts...)
+	var fonts []*shareimg.Font
+	for _, path := range cfg.ShareFonts {
+		f, err := shareimg.LoadFont(path)
+		if err != nil {
+			return nil, err
+		}
+		fonts = append(fonts, f)
+	}
+	shareImages, err := shareimg.New(shareimg.Site{Name: site.Name, Logo: site.Logo.image, Accent: site.accentColor(), Fonts: fonts})
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +88,7 @@ func New(cfg *Config, st article.Store, logger *slog.Logger, now func() time.Tim
 // addRoutes maps the entire HTTP surface on one screen. Each cached read
 // names, in its handler's comment, the query parameters it reads; its
 // cache key is made of those alone.
-func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, site *Site, shareImages *ogimage.Renderer, st article.Store, logger *slog.Logger, now func() time.Time, cache *responses, pages *pages) {
+func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, site *Site, shareImages *shareimg.Renderer, st article.Store, logger *slog.Logger, now func() time.Time, cache *responses, pages *pages) {
 	// Writes and the sanitiser share one budget per client address; the
 	// token is checked first so a wrong token cannot drain a client's budget.
 	var lim *clientLimiter
@@ -120,7 +128,7 @@ func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, site *Site, share
 	feeds := &feedServer{store: st, base: base, logger: logger, cache: cache, site: site}
 	mux.Handle("GET /feed.atom", feeds.handler(feedAtom))                                   // no parameters
 	mux.Handle("GET /feed.json", feeds.handler(feedJSON))                                   // no parameters
-	mux.Handle("GET /share/{file}", handleShareImage(st, cache, site, shareImages, logger)) // {slug}.png; no parameters
+	mux.Handle("GET /share/{file}", handleShareImage(st, cache, shareImages, logger)) // {slug}.png; no parameters
 
 	// The reader app: static files, go-app's own files, the pages.
 	mux.HandleFunc("GET /web/app.wasm", pages.serveWasm)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -10,7 +11,7 @@ import (
 
 	"folio/article"
 	"folio/internal/httpcache"
-	"folio/internal/ogimage"
+	"folio/internal/shareimg"
 	"folio/internal/purge"
 )
 
@@ -20,9 +21,9 @@ func sharePath(slug string) string { return "/share/" + slug + ".png" }
 
 // handleShareImage serves GET /share/{slug}.png: the 1200×630 image that
 // link previews show for an article without a picture of its own
-// (ogimage), drawn once per version of the article and kept in the
+// (shareimg), drawn once per version of the article and kept in the
 // response cache like every other response. It reads no query parameter.
-func handleShareImage(st article.Store, cache *responses, site *Site, rn *ogimage.Renderer, logger *slog.Logger) http.Handler {
+func handleShareImage(st article.Store, cache *responses, rn *shareimg.Renderer, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug, ok := strings.CutSuffix(r.PathValue("file"), ".png")
 		if !ok || article.ValidSlug(slug) != nil {
@@ -34,10 +35,11 @@ func handleShareImage(st article.Store, cache *responses, site *Site, rn *ogimag
 			if err != nil {
 				return nil, err
 			}
-			b, err := rn.Render(ogimage.Card{Title: a.Title, Site: site.Name, Logo: site.Logo.image, Accent: site.accentColor(), Dir: a.Dir})
-			if err != nil {
+			var buf bytes.Buffer
+			if err := rn.Render(&buf, shareimg.Card{Title: a.Title, Byline: shareByline(a), Dir: a.Dir}); err != nil {
 				return nil, err
 			}
+			b := buf.Bytes()
 			img := httpcache.NewPlain(b, cache.header(http.Header{
 				"Content-Type":                {"image/png"},
 				"Access-Control-Allow-Origin": {"*"},
@@ -52,4 +54,17 @@ func handleShareImage(st article.Store, cache *responses, site *Site, rn *ogimag
 		}
 		res.Serve(w, r, http.StatusOK)
 	})
+}
+
+// shareByline is the share image's last line: the author and the date,
+// whichever the article has.
+func shareByline(a *article.Article) string {
+	var parts []string
+	if a.Author != "" {
+		parts = append(parts, a.Author)
+	}
+	if !a.Published.IsZero() {
+		parts = append(parts, a.Published.UTC().Format("2 January 2006"))
+	}
+	return strings.Join(parts, " · ")
 }
