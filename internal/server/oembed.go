@@ -15,8 +15,8 @@ import (
 	"folio/article"
 	"folio/embedcard"
 	"folio/internal/httpcache"
-	"folio/internal/shareimg"
 	"folio/internal/purge"
+	"folio/internal/shareimg"
 	"folio/internal/wire"
 )
 

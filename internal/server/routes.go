@@ -9,8 +9,8 @@ import (
 	"folio/article"
 	"folio/internal/fetch"
 	"folio/internal/httpcache"
-	"folio/internal/shareimg"
 	"folio/internal/purge"
+	"folio/internal/shareimg"
 )
 
 // Config is what the HTTP layer is told by the command line.
@@ -126,8 +126,8 @@ func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, site *Site, share
 	mux.Handle("GET /embed.js", handleEmbedLoader(loaderAsset))
 	mux.Handle("GET /oembed", handleOEmbed(st, cache, site, base, logger)) // url, maxwidth, maxheight, format, theme, layout, accent
 	feeds := &feedServer{store: st, base: base, logger: logger, cache: cache, site: site}
-	mux.Handle("GET /feed.atom", feeds.handler(feedAtom))                                   // no parameters
-	mux.Handle("GET /feed.json", feeds.handler(feedJSON))                                   // no parameters
+	mux.Handle("GET /feed.atom", feeds.handler(feedAtom))                             // no parameters
+	mux.Handle("GET /feed.json", feeds.handler(feedJSON))                             // no parameters
 	mux.Handle("GET /share/{file}", handleShareImage(st, cache, shareImages, logger)) // {slug}.png; no parameters
 
 	// The reader app: static files, go-app's own files, the pages.

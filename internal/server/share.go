@@ -11,8 +11,8 @@ import (
 
 	"folio/article"
 	"folio/internal/httpcache"
-	"folio/internal/shareimg"
 	"folio/internal/purge"
+	"folio/internal/shareimg"
 )
 
 // sharePath is the path of an article's generated share image: stable,
