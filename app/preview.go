@@ -738,7 +738,10 @@ func (p *preview) pair(kind, caption string) app.UI {
 	}
 	// The same elements on every render: go-app replaces an element whose
 	// position changes, and a replaced frame loses its document.
-	empty := app.P().Class("pv-empty").Hidden(p.shown != nil).Text("Nothing to show yet.")
+	empty := app.P().Class("pv-empty").Text("Nothing to show yet.")
+	if p.shown != nil { // never hidden="false": HTML reads it as hidden
+		empty = empty.Hidden(true)
+	}
 	return app.Div().Body(cap, empty, app.Div().Class("pv-pair pv-pair-"+kind).Body(frame("light", "Light"), frame("dark", "Dark")))
 }
 
