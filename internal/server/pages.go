@@ -127,7 +127,7 @@ func newPages(cfg pageConfig) (http.Handler, error) {
 
 	base := strings.TrimRight(cfg.BaseURL.String(), "/")
 	store := cfg.Store
-	app.Routes()
+	routeBundles() // bundles.go: the reader app's pages and the preview
 	app.LookupArticle = func(ctx context.Context, slug string) (*article.Article, error) {
 		a, err := store.Get(ctx, slug)
 		if article.Code(err) == article.EINTERNAL {
@@ -287,6 +287,10 @@ func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 	case pth == "/web/app.wasm":
 		p.serveWasm(w, r)
+	case pth == previewWasmPath: // bundles.go
+		p.serveBundle(w, r, "preview.wasm")
+	case pth == "/app.js": // bundles.go: go-app's, loading the bundle of the page
+		p.serveAppJS(w, r)
 	case strings.HasPrefix(pth, "/web/"):
 		p.serveFile(w, r, strings.TrimPrefix(pth, "/web/"))
 	case goappFiles[pth]:
