@@ -33,13 +33,29 @@ func routeBundles() {
 	preview.Routes()
 }
 
+// afterPaint replaces app.js's immediate start of the service worker and
+// the WebAssembly app: both start once the page has loaded and painted.
+// The prerendered page is complete without them, and neither 1.5 MB
+// download (the bundle, and the worker's precache of it) then competes
+// with the page's own HTML, CSS and images for the first paint.
+const afterPaint = `(document.readyState === "complete"
+  ? Promise.resolve()
+  : new Promise((resolve) => window.addEventListener("load", resolve, { once: true }))
+)
+  .then(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))))
+  .then(() => {
+    goappInitServiceWorker();
+    goappInitWebAssembly();
+  });
+`
+
 // appJS is go-app's /app.js with the bundle chosen by path, made once per
 // pages (its content depends only on the Handler's settings).
 var appJS sync.Map // *pages → []byte
 
 // serveAppJS serves go-app's /app.js, rewritten so that the page at
 // app.PreviewPath loads the preview's bundle and every other page the
-// reader's.
+// reader's, and so that the app starts after the first paint (afterPaint).
 func (p *pages) serveAppJS(w http.ResponseWriter, r *http.Request) {
 	v, ok := appJS.Load(p)
 	if !ok {
@@ -51,6 +67,8 @@ func (p *pages) serveAppJS(w http.ResponseWriter, r *http.Request) {
 		js := bytes.Replace(rec.buf.Bytes(),
 			[]byte(`fetchWithProgress("`+readerWasmPath+`"`),
 			[]byte(`fetchWithProgress(location.pathname === "`+app.PreviewPath+`" ? "`+previewWasmPath+`" : "`+readerWasmPath+`"`), 1)
+		js = bytes.Replace(js, []byte("goappInitServiceWorker();\n"), nil, 1)
+		js = bytes.Replace(js, []byte("goappInitWebAssembly();\n"), []byte(afterPaint), 1)
 		v, _ = appJS.LoadOrStore(p, js)
 	}
 	h := w.Header()
