@@ -9,6 +9,10 @@ WASM      := web/app.wasm
 PREVIEW   := web/preview.wasm
 # The reader bundle's budget in brotli bytes (issue 12: 1.5 MB; bare go-app is 1.43 MB).
 WASM_BUDGET ?= 1500000
+# The reader's bundle is built without inlining: 0.8 MB bigger raw but about
+# 100 KB smaller in brotli (what is downloaded), which brings it under the
+# budget (measured with Go 1.26: 1,594,828 -> 1,495,434 bytes).
+READER_GCFLAGS ?= all=-l
 GOFILES   := $(shell find . -name '*.go' -not -path './bench/out/*' 2>/dev/null)
 
 .PHONY: all run build wasm server test test-short bench fuzz lint check-deps size clean
@@ -30,8 +34,8 @@ WASM_SRC := $(filter ./app/% ./wasm/% ./article/% ./embedcard/% ./internal/wire/
 # stops half-way (or two builds at once) never leaves a truncated bundle
 # for the server to embed. The reader's bundle (home, reader, saved, 404)
 # links no draft pipeline or sanitiser (check-deps); the preview's has them.
-$(WASM): $(WASM_SRC)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@.part ./wasm/reader
+$(WASM): $(WASM_SRC) Makefile
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -gcflags='$(READER_GCFLAGS)' -o $@.part ./wasm/reader
 	mv -f $@.part $@
 
 $(PREVIEW): $(WASM_SRC) $(filter ./sanitize/% ./draft/%,$(GOFILES))

@@ -112,8 +112,8 @@ func goCmd(env []string, args ...string) error {
 // is written under a temporary name and renamed, so that a server build
 // running at the same time never embeds half a file.
 func ensureWasm() error {
-	for _, b := range []struct{ file, pkg string }{{"app.wasm", "./wasm/reader"}, {"preview.wasm", "./wasm/preview"}} {
-		if err := ensureBundle(b.file, b.pkg); err != nil {
+	for _, b := range []struct{ file, pkg, gcflags string }{{"app.wasm", "./wasm/reader", "-gcflags=all=-l"}, {"preview.wasm", "./wasm/preview", "-gcflags="}} {
+		if err := ensureBundle(b.file, b.pkg, b.gcflags); err != nil {
 			return err
 		}
 	}
@@ -122,7 +122,7 @@ func ensureWasm() error {
 
 // ensureBundle builds one bundle (file in web/, from the package pkg) as
 // ensureWasm says.
-func ensureBundle(file, pkg string) error {
+func ensureBundle(file, pkg, gcflags string) error {
 	wasm := filepath.Join(repoRoot, "web", file)
 	st, err := os.Stat(wasm)
 	stale := err != nil
@@ -151,7 +151,7 @@ func ensureBundle(file, pkg string) error {
 	tmp := fmt.Sprintf("%s.tmp%d", wasm, os.Getpid())
 	defer os.Remove(tmp)
 	if stale {
-		if err := goCmd([]string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-ldflags=-s -w", "-o", tmp, pkg); err != nil {
+		if err := goCmd([]string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-ldflags=-s -w", "-o", tmp, gcflags, pkg); err != nil {
 			return err
 		}
 		if err := os.Rename(tmp, wasm); err != nil {
