@@ -34,7 +34,9 @@ func routeBundles() {
 }
 
 // afterPaint replaces app.js's immediate start of the service worker and
-// the WebAssembly app: both start once the page has loaded and painted.
+// the WebAssembly app: both start once the page has loaded and painted
+// (two animation frames after the load event: the first frame's paint is
+// done when the second begins).
 // The prerendered page is complete without them, and neither 1.5 MB
 // download (the bundle, and the worker's precache of it) then competes
 // with the page's own HTML, CSS and images for the first paint.
@@ -42,7 +44,7 @@ const afterPaint = `(document.readyState === "complete"
   ? Promise.resolve()
   : new Promise((resolve) => window.addEventListener("load", resolve, { once: true }))
 )
-  .then(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))))
+  .then(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)))))
   .then(() => {
     goappInitServiceWorker();
     goappInitWebAssembly();
