@@ -112,6 +112,12 @@ func (c *Card) footer() app.UI {
 	return src.Body(app.Span().Text(c.ISourceName))
 }
 
+// The intrinsic size a card declares for its image: its box's 16:9 ratio.
+const (
+	cardImageWidth  = "640"
+	cardImageHeight = "360"
+)
+
 func (c *Card) image() app.UI {
 	img := c.ISummary.Image
 	if img == nil || img.Src == "" {
@@ -121,7 +127,12 @@ func (c *Card) image() app.UI {
 	if src == "" {
 		return nil
 	}
-	el := app.Img().Class("card-img").Src(src).Alt(attr(img.Alt)).Attr("decoding", "async")
+	// The box is 16:9 (site.css, embed.css): width and height give the
+	// browser that ratio before the image arrives, so nothing moves when it
+	// does. article.Image carries one address, no candidates, so there is
+	// no srcset to offer.
+	el := app.Img().Class("card-img").Src(src).Alt(attr(img.Alt)).
+		Attr("width", cardImageWidth).Attr("height", cardImageHeight).Attr("decoding", "async")
 	if !c.IEager {
 		el = el.Attr("loading", "lazy")
 	}

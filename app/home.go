@@ -381,7 +381,9 @@ func (h *home) list() app.UI {
 	return app.Div().Body(
 		app.Ul().Class("cards").Role("list").Body(
 			app.Range(h.articles).Slice(func(i int) app.UI {
-				return app.Li().Body(NewCard(h.articles[i]))
+				// The first card is above the fold on every screen: its image
+				// loads at once; the others lazily.
+				return app.Li().Body(NewCard(h.articles[i]).Eager(i == 0))
 			}),
 		),
 		h.moreLink(),

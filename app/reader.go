@@ -83,10 +83,12 @@ func (r *reader) OnInit() {
 	r.slug = ArticleSlug(app.Window().URL().Path)
 	if s := takeState("reader", r.slug); s != nil && s.Article != nil {
 		r.art, r.status = s.Article, ready
+		takeServerBody()
 	}
 }
 
 func (r *reader) OnMount(ctx app.Context) {
+	adoptServerBody()
 	r.prefs = loadPrefs()
 	r.release = append(r.release,
 		onWindow("scroll", func(app.Value) { r.onScroll(false) }),

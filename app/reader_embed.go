@@ -62,7 +62,11 @@ func (r *reader) embedUI(a *article.Article) app.UI {
 				r.embed.notice = ""
 			}).Body(
 				app.Range(cs).Slice(func(i int) app.UI {
-					return app.Option().Value(cs[i].value).Text(cs[i].label).Selected(cs[i].value == cur)
+					o := app.Option().Value(cs[i].value).Text(cs[i].label)
+					if cs[i].value == cur { // never selected="false": HTML reads it as selected
+						o = o.Selected(true)
+					}
+					return o
 				}),
 			),
 		)
@@ -91,7 +95,15 @@ func (r *reader) embedUI(a *article.Article) app.UI {
 			Attr("sandbox", "allow-scripts allow-popups allow-popups-to-escape-sandbox").
 			Attr("width", strconv.Itoa(width)).Attr("height", strconv.Itoa(height))
 	}
-	return app.Details().Class("display embed-tool").Open(r.embed.open).OnToggle(func(ctx app.Context, e app.Event) {
+	// go-app prints a false boolean attribute as open="false", which HTML
+	// reads as open: the prerendered panel stood open until the app
+	// mounted and closed it, a layout shift that pushed the article below
+	// the fold. Only an open panel carries the attribute.
+	details := app.Details().Class("display embed-tool")
+	if r.embed.open {
+		details = details.Open(true)
+	}
+	return details.OnToggle(func(ctx app.Context, e app.Event) {
 		r.embed.open = ctx.JSSrc().Get("open").Bool()
 	}).Body(
 		app.Summary().Class("button button-quiet").Text("Embed"),

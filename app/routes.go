@@ -15,6 +15,12 @@ import (
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
+// PreviewPath is the address of the preview workbench. Its component is
+// in package app/preview, built into a bundle of its own (../wasm/preview):
+// the reader's bundle does not route it, and loads the page in full when
+// the app links to it (notFound.OnNav).
+const PreviewPath = "/preview"
+
 // ArticlePattern matches the path of an article page.
 const ArticlePattern = `^/a/[a-z0-9]+(-[a-z0-9]+)*$`
 
@@ -27,7 +33,6 @@ func Routes() {
 	routesOnce.Do(func() {
 		app.Route("/", &home{})
 		app.Route("/saved", &saved{})
-		app.Route(PreviewPath, &preview{})
 		app.RouteWithRegexp(ArticlePattern, &reader{})
 		app.RouteWithRegexp(`^/`, &notFound{}) // last: regexps are tried in order
 	})

@@ -121,11 +121,22 @@ func goCmd(env []string, args ...string) error {
 // is written under a temporary name and renamed, so that a server build
 // running at the same time never embeds half a file.
 func ensureWasm() error {
-	wasm := filepath.Join(repoRoot, "web", "app.wasm")
+	for _, b := range []struct{ file, pkg, gcflags string }{{"app.wasm", "./wasm/reader", "-gcflags=all=-l"}, {"preview.wasm", "./wasm/preview", "-gcflags="}} {
+		if err := ensureBundle(b.file, b.pkg, b.gcflags); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensureBundle builds one bundle (file in web/, from the package pkg) as
+// ensureWasm says.
+func ensureBundle(file, pkg, gcflags string) error {
+	wasm := filepath.Join(repoRoot, "web", file)
 	st, err := os.Stat(wasm)
 	stale := err != nil
 	if !stale {
-		for _, dir := range []string{"app", "wasm", "article", "sanitize", "draft", "embed", "go.mod"} {
+		for _, dir := range []string{"app", "wasm", "article", "sanitize", "draft", "embedcard", "internal", "go.mod"} {
 			filepath.WalkDir(filepath.Join(repoRoot, dir), func(p string, d fs.DirEntry, err error) error {
 				if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "go.mod")) && !strings.HasSuffix(p, "_test.go") {
 					if fi, err := d.Info(); err == nil && fi.ModTime().After(st.ModTime()) {
@@ -149,7 +160,7 @@ func ensureWasm() error {
 	tmp := fmt.Sprintf("%s.tmp%d", wasm, os.Getpid())
 	defer os.Remove(tmp)
 	if stale {
-		if err := goCmd([]string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-ldflags=-s -w", "-o", tmp, "./wasm"); err != nil {
+		if err := goCmd([]string{"GOOS=js", "GOARCH=wasm"}, "build", "-trimpath", "-ldflags=-s -w", "-o", tmp, gcflags, pkg); err != nil {
 			return err
 		}
 		if err := os.Rename(tmp, wasm); err != nil {

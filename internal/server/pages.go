@@ -117,7 +117,7 @@ func newPages(cfg pageConfig) (*pages, error) {
 
 	base := strings.TrimRight(cfg.BaseURL.String(), "/")
 	store := cfg.Store
-	app.Routes()
+	routeBundles() // bundles.go: the reader app's pages and the preview
 	app.LookupArticle = func(ctx context.Context, slug string) (*article.Article, error) {
 		a, err := store.Get(ctx, slug)
 		if article.Code(err) == article.EINTERNAL {
@@ -259,7 +259,7 @@ func appVersion(files map[string]staticFile, h *goapp.Handler) string {
 // goappFiles are served by go-app as they are: their ETag is the version,
 // which is right for them since the version covers their content.
 var goappFiles = []string{
-	"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest",
+	"/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest",
 	"/app.css", "/goapp.js", "/manifest.json", "/app.wasm", "/goapp.wasm",
 }
 
@@ -284,36 +284,6 @@ func (p *pages) serveFile(w http.ResponseWriter, r *http.Request, name string) {
 	h.Set("Cache-Control", "no-cache")
 	h.Set("ETag", f.etag)
 	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(f.data))
-}
-
-// serveWasm serves the WebAssembly bundle pre-compressed (brotli, else
-// gzip, as the build made them), with its uncompressed size in
-// X-Uncompressed-Length so that go-app's loader shows a true percentage
-// (goapp.md §4.2).
-func (p *pages) serveWasm(w http.ResponseWriter, r *http.Request) {
-	raw, ok := p.files["app.wasm"]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	f, enc := raw, httpcache.AcceptEncoding(r.Header.Get("Accept-Encoding"))
-	if enc != "" {
-		if cf, ok := p.files[map[string]string{"br": "app.wasm.br", "gzip": "app.wasm.gz"}[enc]]; ok && len(cf.data) > 0 {
-			f = cf
-		} else {
-			enc = ""
-		}
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/wasm")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("Vary", "Accept-Encoding")
-	h.Set("X-Uncompressed-Length", strconv.Itoa(len(raw.data)))
-	h.Set("ETag", strings.TrimSuffix(raw.etag, `"`)+"-"+enc+`"`)
-	if enc != "" {
-		h.Set("Content-Encoding", enc)
-	}
-	http.ServeContent(w, r, "app.wasm", time.Time{}, bytes.NewReader(f.data))
 }
 
 // servePage serves a prerendered page from the shared cache, rendering

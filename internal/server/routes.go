@@ -131,7 +131,9 @@ func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, site *Site, share
 	mux.Handle("GET /share/{file}", handleShareImage(st, cache, shareImages, logger)) // {slug}.png; no parameters
 
 	// The reader app: static files, go-app's own files, the pages.
-	mux.HandleFunc("GET /web/app.wasm", pages.serveWasm)
+	mux.HandleFunc("GET "+readerWasmPath, pages.serveBundle)  // bundles.go: the reader app
+	mux.HandleFunc("GET "+previewWasmPath, pages.serveBundle) // and the preview's
+	mux.HandleFunc("GET /app.js", pages.serveAppJS)           // go-app's, picking the page's bundle
 	mux.HandleFunc("GET /web/{file}", pages.serveWebFile)
 	mux.HandleFunc("GET /robots.txt", pages.serveWebFile)
 	mux.HandleFunc("GET /site/{file}", site.serveLogo)     // the logo, at a hashed path

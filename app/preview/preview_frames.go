@@ -1,6 +1,8 @@
-package app
+package preview
 
 import (
+	folio "folio/app"
+
 	"context"
 	"errors"
 	"fmt"
@@ -94,7 +96,7 @@ func (fw *frameWriter) paint(version int) {
 			continue
 		}
 		root := fd.Get("documentElement")
-		if jsString(root.Call("getAttribute", "data-pv")) != "1" {
+		if folio.JSString(root.Call("getAttribute", "data-pv")) != "1" {
 			fw.prepare(fd, f, origin)
 			delete(fw.written, f.id)
 		}
@@ -190,7 +192,7 @@ func adoptStyles(fd app.Value, css string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := call(sheet, "replaceSync", css); err != nil {
+	if _, err := folio.Call(sheet, "replaceSync", css); err != nil {
 		return err
 	}
 	arr := app.Window().Get("Array").New()

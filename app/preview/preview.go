@@ -1,4 +1,4 @@
-package app
+package preview
 
 import (
 	"cmp"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	folio "folio/app"
 	"folio/article"
 	"folio/embedcard"
 	"folio/internal/wire"
@@ -14,9 +15,6 @@ import (
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
-
-// PreviewPath is the address of the preview workbench.
-const PreviewPath = "/preview"
 
 // previewDebounce is how long the preview waits after the last keystroke
 // before it runs the pipeline again.
@@ -83,15 +81,15 @@ func (p *preview) OnPreRender(ctx app.Context) {
 }
 
 func (p *preview) OnNav(ctx app.Context) {
-	if navigated() {
+	if folio.Navigated() {
 		app.Window().Call("scrollTo", 0, 0)
-		p.deferred(ctx, focusMain)
+		p.deferred(ctx, folio.FocusMain)
 	}
 	p.setPage(ctx)
 }
 
 func (p *preview) setPage(ctx app.Context) {
-	ctx.Page().SetTitle("Preview · " + siteName())
+	ctx.Page().SetTitle("Preview · " + folio.PageSiteName())
 	ctx.Page().SetDescription("Write or paste a draft and see the card, the reader and the embed as they will be published.")
 }
 
@@ -125,19 +123,19 @@ func (p *preview) OnMount(ctx app.Context) {
 	p.refresh(ctx)
 	p.deferred(ctx, p.fillInputs)
 	p.release = append(p.release,
-		onWindow("resize", func(app.Value) {
+		folio.OnWindow("resize", func(app.Value) {
 			p.dispatch(ctx, func(ctx app.Context) { p.refitFrames() })
 		}),
 		// Another tab changed the drafts: list its drafts too.
-		onWindow("storage", func(e app.Value) {
-			if jsString(e.Get("key")) == draftsKey {
+		folio.OnWindow("storage", func(e app.Value) {
+			if folio.JSString(e.Get("key")) == draftsKey {
 				p.dispatch(ctx, func(ctx app.Context) {
-					p.drafts = mergeDrafts(decodeDrafts(localGet(draftsKey)), p.cur, p.deleted)
+					p.drafts = mergeDrafts(decodeDrafts(folio.LocalGet(draftsKey)), p.cur, p.deleted)
 				})
 			}
 		}),
 		// The tab goes away within the debounce: keep the last keystrokes.
-		onWindow("pagehide", func(app.Value) {
+		folio.OnWindow("pagehide", func(app.Value) {
 			if !p.editAt.IsZero() {
 				p.save()
 			}
@@ -237,7 +235,7 @@ func (p *preview) save() {
 	if !p.ready {
 		return
 	}
-	merged := mergeDrafts(decodeDrafts(localGet(draftsKey)), p.cur, p.deleted)
+	merged := mergeDrafts(decodeDrafts(folio.LocalGet(draftsKey)), p.cur, p.deleted)
 	if err := storeDrafts(merged, p.cur.ID); err != nil {
 		// Storage is full or off: keep the drafts of this page at least.
 		p.storeOK = false
@@ -346,7 +344,7 @@ func (p *preview) deleteDraft(ctx app.Context, e app.Event) {
 	name := draftTitle(gone, &p.res)
 	p.deleted[gone.ID] = true
 	next := newPreviewDraft(gone.Format)
-	for _, d := range mergeDrafts(decodeDrafts(localGet(draftsKey)), nil, p.deleted) {
+	for _, d := range mergeDrafts(decodeDrafts(folio.LocalGet(draftsKey)), nil, p.deleted) {
 		next = d // the most recently edited of the others
 		break
 	}
@@ -390,7 +388,7 @@ func (p *preview) importPage(ctx app.Context, e app.Event) {
 		p.dispatch(ctx, func(ctx app.Context) {
 			p.extracting = false
 			switch {
-			case err == errOffline:
+			case err == folio.ErrOffline:
 				p.extractMsg, p.extractErr = "You are offline: importing a page needs the server.", true
 			case err != nil:
 				p.extractMsg, p.extractErr = "The page could not be imported: "+article.Message(err), true
@@ -455,7 +453,7 @@ func (p *preview) publishAs(ctx app.Context, slug string) {
 		p.dispatch(ctx, func(ctx app.Context) {
 			p.publishing = false
 			switch code := article.Code(err); {
-			case err == errOffline:
+			case err == folio.ErrOffline:
 				p.publishMsg, p.publishErr = "You are offline. The draft is kept in this browser; publish it once you are back online.", true
 			case code == "":
 				d.Slug = a.Slug
@@ -482,7 +480,7 @@ func (p *preview) publishAs(ctx app.Context, slug string) {
 }
 
 func (p *preview) Render() app.UI {
-	return shell("preview", 200,
+	return folio.Shell("preview", 200,
 		app.Link().Rel("stylesheet").Href("/web/preview.css"),
 		app.H1().Class("page-title").Text("Preview"),
 		app.P().Class("lede").Text("Write or paste a draft: the card, the reader and the embed update as you type, cleaned by the same sanitiser that publishing uses. Drafts stay in this browser until you publish."),
@@ -522,13 +520,13 @@ func (p *preview) editor() app.UI {
 		p.importForm(),
 		app.Div().Class("pv-field").Body(
 			app.Label().For("pv-name").Text("Draft name"),
-			app.Input().ID("pv-name").Type("text").Attr("autocomplete", "off").Placeholder(attr(p.draftPlaceholder())).OnInput(p.onName),
+			app.Input().ID("pv-name").Type("text").Attr("autocomplete", "off").Placeholder(folio.Attr(p.draftPlaceholder())).OnInput(p.onName),
 		),
 		p.formatSwitch(),
 		app.Div().Class("pv-field").Body(
 			app.Label().For("pv-body").Text("Text"),
 			app.Textarea().ID("pv-body").Class("pv-body").Rows(18).Attr("spellcheck", "true").
-				Placeholder(attr(bodyPlaceholder(p.format()))).OnInput(p.onBody),
+				Placeholder(folio.Attr(bodyPlaceholder(p.format()))).OnInput(p.onBody),
 		),
 		p.metaForm(),
 		p.publishForm(),
@@ -637,7 +635,7 @@ func (p *preview) metaForm() app.UI {
 			app.Range(metaFields).Slice(func(i int) app.UI {
 				f := metaFields[i]
 				id := "pv-meta-" + f.key
-				in := app.Input().ID(id).Type(f.typ).Attr("autocomplete", "off").Placeholder(attr(*f.get(&p.res.Found))).OnInput(p.onMeta(f))
+				in := app.Input().ID(id).Type(f.typ).Attr("autocomplete", "off").Placeholder(folio.Attr(*f.get(&p.res.Found))).OnInput(p.onMeta(f))
 				var hint app.UI
 				if f.hint != "" {
 					in = in.Aria("describedby", id+"-hint")
@@ -672,7 +670,7 @@ func (p *preview) publishForm() app.UI {
 		app.Div().Class("pv-field").Body(
 			app.Label().For("pv-token").Text("API token"),
 			app.Div().Class("pv-row").Body(
-				app.Input().ID("pv-token").Type("password").Attr("autocomplete", "off").Value(attr(p.token)).OnInput(p.onToken),
+				app.Input().ID("pv-token").Type("password").Attr("autocomplete", "off").Value(folio.Attr(p.token)).OnInput(p.onToken),
 				app.Button().Type("button").Class("button button-quiet").OnClick(p.forgetToken).Text("Forget"),
 			),
 			app.P().Class("pv-hint").Text("Kept for this tab only (session storage)."),
@@ -692,9 +690,9 @@ func (p *preview) publishedLinks() app.UI {
 	snippet := embedcard.Snippet(a.Summary(), origin, embedcard.Options{})
 	return app.Div().Class("pv-links").Body(
 		app.P().Body(
-			app.A().ID("pv-reader-link").Href(safeURL("/a/"+a.Slug)).Text("Open the reader page"),
+			app.A().ID("pv-reader-link").Href(folio.SafeURL("/a/"+a.Slug)).Text("Open the reader page"),
 			app.Text(" · "),
-			app.A().ID("pv-embed-link").Href(safeURL(embedcard.CardURL(origin, a.Slug, embedcard.Options{}))).Target("_blank").Rel("noopener").Text("Open the embed card"),
+			app.A().ID("pv-embed-link").Href(folio.SafeURL(embedcard.CardURL(origin, a.Slug, embedcard.Options{}))).Target("_blank").Rel("noopener").Text("Open the embed card"),
 		),
 		app.Label().For("pv-embed-code").Text("Embed code"),
 		app.Textarea().ID("pv-embed-code").Class("pv-code").ReadOnly(true).Rows(5).Text(snippet),
@@ -714,7 +712,7 @@ func (p *preview) outputs() app.UI {
 		status = app.P().Class("notice notice-error").Text("Not publishable yet: " + p.res.Err)
 	case p.res.Article != nil:
 		a := p.res.Article
-		status = app.P().Class("meta pv-status").Text(strconv.Itoa(a.WordCount) + " words · " + minutes(a.ReadingMinutes) + " · published as /a/" + a.Slug)
+		status = app.P().Class("meta pv-status").Text(strconv.Itoa(a.WordCount) + " words · " + folio.Minutes(a.ReadingMinutes) + " · published as /a/" + a.Slug)
 	}
 	return app.Div().ID("pv-output").Class("pv-outputs").Aria("live", "off").Body(
 		app.Div().Class("pv-statusline").Aria("live", "polite").Body(status),
@@ -741,7 +739,10 @@ func (p *preview) pair(kind, caption string) app.UI {
 	}
 	// The same elements on every render: go-app replaces an element whose
 	// position changes, and a replaced frame loses its document.
-	empty := app.P().Class("pv-empty").Hidden(p.shown != nil).Text("Nothing to show yet.")
+	empty := app.P().Class("pv-empty").Text("Nothing to show yet.")
+	if p.shown != nil { // never hidden="false": HTML reads it as hidden
+		empty = empty.Hidden(true)
+	}
 	return app.Div().Body(cap, empty, app.Div().Class("pv-pair pv-pair-"+kind).Body(frame("light", "Light"), frame("dark", "Dark")))
 }
 
@@ -795,13 +796,13 @@ func (p *preview) stage() app.UI {
 	}
 	return app.Div().ID("pv-stage").Hidden(true).Body(
 		app.Div().ID(stageCard).Body(
-			app.Div().Class("main").Body(app.Ul().Class("cards").Role("list").Body(app.Li().Body(NewCard(s)))),
+			app.Div().Class("main").Body(app.Ul().Class("cards").Role("list").Body(app.Li().Body(folio.NewCard(s)))),
 		),
 		app.Div().ID(stageEmbed).Body(
-			NewCard(s).Base(origin).Target("_blank").Eager(true).Class(class).Source(siteName(), ""), // no logo: editing requests nothing
+			folio.NewCard(s).Base(origin).Target("_blank").Eager(true).Class(class).Source(folio.PageSiteName(), ""), // no logo: editing requests nothing
 		),
 		app.Div().ID(stageReader).Body(
-			app.Div().Class("main").Body((&reader{}).article(a)),
+			app.Div().Class("main").Body(folio.ArticleView(a)),
 		),
 	)
 }

@@ -1,4 +1,4 @@
-package app
+package preview
 
 import (
 	"fmt"
@@ -343,3 +343,6 @@ func draftTitle(pd *previewDraft, res *previewResult) string {
 	}
 	return "Untitled draft"
 }
+
+// choice is one option of a select or a tab list.
+type choice struct{ value, label string }

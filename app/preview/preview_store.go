@@ -1,6 +1,8 @@
-package app
+package preview
 
 import (
+	folio "folio/app"
+
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -78,7 +80,7 @@ func mergeDrafts(stored []*previewDraft, cur *previewDraft, deleted map[string]b
 
 // loadDrafts returns the stored drafts and the id of the one last open.
 func loadDrafts() ([]*previewDraft, string) {
-	return decodeDrafts(localGet(draftsKey)), localGet(currentDraftKey)
+	return decodeDrafts(folio.LocalGet(draftsKey)), folio.LocalGet(currentDraftKey)
 }
 
 // storeDrafts saves the drafts and the id of the open one. It fails when
@@ -88,10 +90,10 @@ func storeDrafts(list []*previewDraft, current string) error {
 	if err != nil {
 		return err
 	}
-	if err := localSet(draftsKey, string(b)); err != nil {
+	if err := folio.LocalSet(draftsKey, string(b)); err != nil {
 		return err
 	}
-	return localSet(currentDraftKey, current)
+	return folio.LocalSet(currentDraftKey, current)
 }
 
 // sessionGet returns the sessionStorage item, or "".
@@ -99,7 +101,7 @@ func sessionGet(key string) string {
 	if !app.IsClient {
 		return ""
 	}
-	v, err := call(app.Window().Get("sessionStorage"), "getItem", key)
+	v, err := folio.Call(app.Window().Get("sessionStorage"), "getItem", key)
 	if err != nil || v == nil || !v.Truthy() {
 		return ""
 	}
@@ -113,8 +115,8 @@ func sessionSet(key, value string) {
 	}
 	ss := app.Window().Get("sessionStorage")
 	if value == "" {
-		call(ss, "removeItem", key)
+		folio.Call(ss, "removeItem", key)
 		return
 	}
-	call(ss, "setItem", key, value)
+	folio.Call(ss, "setItem", key, value)
 }

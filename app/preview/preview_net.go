@@ -1,6 +1,8 @@
-package app
+package preview
 
 import (
+	folio "folio/app"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,7 +30,7 @@ func browserSendJSON(ctx context.Context, method, path, token string, v, out any
 	if err != nil {
 		return err
 	}
-	return browserRequest(ctx, method, path, token, body, out)
+	return folio.BrowserRequest(ctx, method, path, token, body, out)
 }
 
 // draftFromPage makes a new HTML draft of an extracted page.
@@ -57,24 +59,24 @@ func draftFromPage(p wire.Extracted) *previewDraft {
 // fetchText GETs a file of the site and returns its text. It blocks.
 func fetchText(ctx context.Context, path string) (string, error) {
 	if !app.IsClient {
-		return "", errNoBrowser
+		return "", folio.ErrNoBrowser
 	}
-	p, err := call(app.Window(), "fetch", path, map[string]any{"credentials": "same-origin"})
+	p, err := folio.Call(app.Window(), "fetch", path, map[string]any{"credentials": "same-origin"})
 	if err != nil {
 		return "", err
 	}
-	res, err := awaitCtx(ctx, p)
+	res, err := folio.AwaitCtx(ctx, p)
 	if err != nil {
 		return "", err
 	}
 	if !res.Get("ok").Bool() {
 		return "", fmt.Errorf("app: GET %s: status %d", path, res.Get("status").Int())
 	}
-	textP, err := call(res, "text")
+	textP, err := folio.Call(res, "text")
 	if err != nil {
 		return "", err
 	}
-	text, err := awaitCtx(ctx, textP)
+	text, err := folio.AwaitCtx(ctx, textP)
 	if err != nil {
 		return "", err
 	}

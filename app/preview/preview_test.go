@@ -1,6 +1,8 @@
-package app
+package preview
 
 import (
+	"golang.org/x/net/html"
+
 	"encoding/json"
 	"os"
 	"reflect"
@@ -24,7 +26,7 @@ var pvNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 // what `folio import` stores (draft.Text, then (*Draft).Article), but for
 // the date, which publishing from the preview sets to now.
 func TestPreviewPipelineMatchesImport(t *testing.T) {
-	data, err := os.ReadFile("../samples/000_bf3c0d247e44f2ef.txt")
+	data, err := os.ReadFile("../../samples/000_bf3c0d247e44f2ef.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,4 +277,32 @@ func TestPreviewPrerender(t *testing.T) {
 			t.Errorf("the page lacks %s", want)
 		}
 	}
+}
+
+// parse parses rendered HTML, fails on any script element or event
+// handler attribute, and returns the elements by tag name (as in
+// ../render_test.go).
+func parse(t *testing.T, s string) map[string][]*html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	els := map[string][]*html.Node{}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			els[n.Data] = append(els[n.Data], n)
+			for _, a := range n.Attr {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+					t.Errorf("<%s> has the event handler %s=%q", n.Data, a.Key, a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return els
 }
