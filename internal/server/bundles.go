@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"folio/app"
-	"folio/internal/httpcache"
 	"folio/app/preview"
+	"folio/internal/httpcache"
 )
 
 // Two WebAssembly bundles serve the app (issue 12): web/app.wasm, the
