@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"net/url"
+	"strings"
+	"sync"
 
 	"folio/article"
 
@@ -27,7 +29,42 @@ var (
 	// SiteName is the publication's name, in page titles and the header.
 	// The server sets it; in the browser siteName reads it from the page.
 	SiteName = "Folio"
+
+	// AssetPaths maps the static files the components name (icon.svg,
+	// site.css, embed.css, preview.css) to the paths the server serves them
+	// at: their content-hashed names. The server sets it; in the browser
+	// Asset reads the same map from the page.
+	AssetPaths map[string]string
 )
+
+// clientAssets is AssetPaths as the page's head names them
+// (<meta name="folio-assets" content="name=path …">), read once.
+var clientAssets = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	el := app.Window().Get("document").Call("querySelector", `meta[name="folio-assets"]`)
+	if !el.Truthy() {
+		return m
+	}
+	for _, kv := range strings.Fields(el.Call("getAttribute", "content").String()) {
+		if name, path, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(path, "/web/") {
+			m[name] = path
+		}
+	}
+	return m
+})
+
+// Asset returns the path of a static file of web/: its content-hashed
+// name where the server has said it, else /web/{name}, which always works.
+func Asset(name string) string {
+	m := AssetPaths
+	if app.IsClient {
+		m = clientAssets()
+	}
+	if p, ok := m[name]; ok {
+		return p
+	}
+	return "/web/" + name
+}
 
 // siteName returns the publication's name: SiteName on the server, the
 // application-name the server put in the page's head in the browser.

@@ -106,7 +106,7 @@ func (t *topBar) Render() app.UI {
 	return app.Header().Class("site-header").Body(
 		app.Div().Class("site-bar").Body(
 			app.A().Class("brand").Href("/").Body(
-				app.Img().Class("brand-logo").Src("/web/icon.svg").Alt("").Width(28).Height(28),
+				app.Img().Class("brand-logo").Src(Asset("icon.svg")).Alt("").Width(28).Height(28),
 				app.Span().Text(siteName()),
 			),
 			app.Nav().Class("site-nav").Aria("label", "Main").Body(

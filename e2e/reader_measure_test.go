@@ -123,7 +123,7 @@ func loadArticle(tb *tab, u, origin string) loadTimes {
 	tb.waitFor(`performance.getEntriesByName("first-contentful-paint").length > 0 && window.__mountedAt > 0`)
 	return eval[loadTimes](tb, `(() => {
 		const nav = performance.getEntriesByType("navigation")[0];
-		const wasm = performance.getEntriesByName(`+jsString(origin+"/web/app.wasm")+`)[0];
+		const wasm = performance.getEntriesByType("resource").find((e) => /\/web\/app\.[0-9a-f]{10}\.wasm$/.test(e.name));
 		return {
 			HTML: nav.responseEnd,
 			FCP: performance.getEntriesByName("first-contentful-paint")[0].startTime,

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
@@ -44,7 +43,8 @@ func TestReaderBodyPaintedOnce(t *testing.T) {
 	tb.nav(srv.URL + "/a/" + slug)
 	tb.waitMounted()
 	tb.waitFor(`window.__mountedAt > 0`)
-	time.Sleep(time.Second) // let any paint after the mount be reported
+	// Any paint the mount caused is reported by the next frames.
+	eval[bool](tb, `new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(true), 0))))`)
 
 	type result struct {
 		Nodes, Kept int

@@ -662,7 +662,7 @@ func newXSSTab(t *testing.T, bctx context.Context, allow xssAllow, blockWasm boo
 	}
 	if blockWasm {
 		if _, err := chromedp.Call(ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{
-			URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/web/app.wasm*", Block: true}},
+			URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/web/app.*wasm*", Block: true}},
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -1,29 +1,8 @@
-// Folio: runs before the page is painted (loaded without defer) to apply
-// the reader's display preferences, so that a dark or sepia reader sees no
-// flash of the light theme, and offers the app a way to talk to the
-// service worker. Kept tiny: it is on the critical path of every page.
+// Folio: loaded with defer (it is not needed for the first paint; theme.js,
+// inline in the head, applies the display preferences): embed facades'
+// click-to-load, and a way for the app to talk to the service worker.
 (function () {
   "use strict";
-  var root = document.documentElement;
-  root.classList.add("js");
-
-  var allowed = {
-    theme: ["auto", "light", "dark", "sepia"],
-    size: ["s", "m", "l", "xl"],
-    width: ["narrow", "normal", "wide"]
-  };
-  var prefs = {};
-  try {
-    prefs = JSON.parse(localStorage.getItem("folio:prefs") || "{}") || {};
-  } catch (e) {
-    prefs = {};
-  }
-  Object.keys(allowed).forEach(function (k) {
-    if (allowed[k].indexOf(prefs[k]) >= 0) {
-      root.setAttribute("data-" + k, prefs[k]);
-    }
-  });
-
   // Embeds: the sanitiser writes each video or post of an article as a
   // facade, <figure class="embed" data-embed-src=PLAYER><a href=ORIGINAL>,
   // which is a plain link and loads nothing from the provider. A click on

@@ -481,7 +481,7 @@ func (p *preview) publishAs(ctx app.Context, slug string) {
 
 func (p *preview) Render() app.UI {
 	return folio.Shell("preview", 200,
-		app.Link().Rel("stylesheet").Href("/web/preview.css"),
+		app.Link().Rel("stylesheet").Href(folio.Asset("preview.css")),
 		app.H1().Class("page-title").Text("Preview"),
 		app.P().Class("lede").Text("Write or paste a draft: the card, the reader and the embed update as you type, cleaned by the same sanitiser that publishing uses. Drafts stay in this browser until you publish."),
 		app.P().Class("notice no-js-only").Text("The preview runs in your browser and needs JavaScript."),

@@ -42,7 +42,7 @@ const frameSandbox = "allow-same-origin allow-popups allow-popups-to-escape-sand
 type previewFrame struct {
 	id    string // element id of the iframe
 	stage string // element id of the staged markup it shows
-	css   string // style sheet
+	css   string // style sheet: its name in web/ (folio.Asset)
 	theme string // data-theme of its root
 	embed bool   // an embed card page (data-layout too)
 }
@@ -55,18 +55,18 @@ const (
 )
 
 var previewFrames = []previewFrame{
-	{"pv-frame-card-light", stageCard, "/web/site.css", "light", false},
-	{"pv-frame-card-dark", stageCard, "/web/site.css", "dark", false},
-	{"pv-frame-embed-light", stageEmbed, "/web/embed.css", "light", true},
-	{"pv-frame-embed-dark", stageEmbed, "/web/embed.css", "dark", true},
-	{"pv-frame-reader-light", stageReader, "/web/site.css", "light", false},
-	{"pv-frame-reader-dark", stageReader, "/web/site.css", "dark", false},
+	{"pv-frame-card-light", stageCard, "site.css", "light", false},
+	{"pv-frame-card-dark", stageCard, "site.css", "dark", false},
+	{"pv-frame-embed-light", stageEmbed, "embed.css", "light", true},
+	{"pv-frame-embed-dark", stageEmbed, "embed.css", "dark", true},
+	{"pv-frame-reader-light", stageReader, "site.css", "light", false},
+	{"pv-frame-reader-dark", stageReader, "site.css", "dark", false},
 }
 
 // frameWriter copies the staged markup into the frames and keeps each
 // frame as tall as its document.
 type frameWriter struct {
-	styles   map[string]string // style sheet path → its text; nil until fetched
+	styles   map[string]string // style sheet name → its text; nil until fetched
 	written  map[string]int    // frame id → version of the outputs it shows
 	observer app.Value         // ResizeObserver of the frames' documents
 	onResize app.Func
@@ -129,12 +129,12 @@ func (fw *frameWriter) prepare(fd app.Value, f previewFrame, origin string) {
 	css, ok := fw.styles[f.css]
 	if !ok {
 		// The text could not be fetched: link the sheet instead.
-		head += `<link rel="stylesheet" href="` + origin + f.css + `">`
+		head += `<link rel="stylesheet" href="` + origin + folio.Asset(f.css) + `">`
 	}
 	fd.Get("head").Set("innerHTML", head)
 	if ok {
 		if err := adoptStyles(fd, css); err != nil {
-			fd.Get("head").Set("innerHTML", head+`<link rel="stylesheet" href="`+origin+f.css+`">`)
+			fd.Get("head").Set("innerHTML", head+`<link rel="stylesheet" href="`+origin+folio.Asset(f.css)+`">`)
 		}
 	}
 	root.Call("setAttribute", "data-pv", "1")
@@ -216,19 +216,19 @@ func newInstance(ctor app.Value, args ...any) (v app.Value, err error) {
 }
 
 // frameStyles are the style sheets the frames use.
-var frameStyles = []string{"/web/site.css", "/web/embed.css"}
+var frameStyles = []string{"site.css", "embed.css"}
 
 // loadFrameStyles fetches the frames' style sheets (through the service
 // worker when it controls the page). A sheet that cannot be fetched is
 // left out and linked instead. It blocks: call it inside ctx.Async.
 func loadFrameStyles() map[string]string {
 	out := map[string]string{}
-	for _, path := range frameStyles {
+	for _, name := range frameStyles {
 		c, cancel := context.WithTimeout(context.Background(), requestTimeout)
-		text, err := fetchText(c, path)
+		text, err := fetchText(c, folio.Asset(name))
 		cancel()
 		if err == nil {
-			out[path] = text
+			out[name] = text
 		}
 	}
 	return out

@@ -2,11 +2,14 @@ package server
 
 import (
 	"bytes"
+	"cmp"
+	"context"
+	_ "embed"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"folio/app"
@@ -23,10 +26,9 @@ import (
 // would not control the same pages), the one app.js is rewritten to pick
 // the bundle from the page's path.
 
-const (
-	previewWasmPath = "/web/preview.wasm"
-	readerWasmPath  = "/web/app.wasm"
-)
+// previewWasmPath is the preview bundle's unhashed path, as the service
+// worker's template names it.
+const previewWasmPath = "/web/preview.wasm"
 
 // routeBundles registers the pages of both bundles for prerendering: the
 // reader app's and the preview's.
@@ -35,58 +37,62 @@ func routeBundles() {
 	preview.Routes()
 }
 
-// afterPaint replaces app.js's immediate start of the service worker and
-// the WebAssembly app: both start once the page has loaded and painted
-// (two animation frames after the load event: the first frame's paint is
-// done when the second begins).
-// The prerendered page is complete without them, and neither 1.5 MB
-// download (the bundle, and the worker's precache of it) then competes
-// with the page's own HTML, CSS and images for the first paint.
-const afterPaint = `(document.readyState === "complete"
-  ? Promise.resolve()
-  : new Promise((resolve) => window.addEventListener("load", resolve, { once: true }))
-)
-  .then(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0)))))
-  .then(() => {
-    goappInitServiceWorker();
-    goappInitWebAssembly();
-  });
-`
+// appStart replaces app.js's immediate start of the service worker and
+// the WebAssembly app: the worker starts after the first paint, the app
+// when the page needs it (see the script).
+//
+//go:embed appstart.js
+var appStart string
 
-// appJS is go-app's /app.js with the bundle chosen by path, made once per
-// pages (its content depends only on the Handler's settings).
-var appJS sync.Map // *pages → []byte
-
-// serveAppJS serves go-app's /app.js, rewritten so that the page at
+// prepareGoapp makes go-app's own files once, as go-app serves them for
+// this Handler, compressed: /app.js rewritten so that the page at
 // app.PreviewPath loads the preview's bundle and every other page the
-// reader's, and so that the app starts after the first paint (afterPaint).
-func (p *pages) serveAppJS(w http.ResponseWriter, r *http.Request) {
-	v, ok := appJS.Load(p)
-	if !ok {
-		rec := p.prerender(r.Context(), &url.URL{Path: "/app.js"})
-		if rec.status != http.StatusOK {
-			p.app.ServeHTTP(w, r)
-			return
+// reader's, and so that the app starts when it is needed (appStart);
+// /wasm_exec.js, /app-worker.js, /manifest.webmanifest and /app.css as they
+// are. go-app names them itself (in every page and in its service worker),
+// so they keep their names and are revalidated (no-cache, an ETag of their
+// content).
+func (p *pages) prepareGoapp() error {
+	p.goapp = map[string]*httpcache.Asset{}
+	for _, pth := range append([]string{"/app.js"}, goappFiles...) {
+		rec := p.prerender(context.Background(), &url.URL{Path: pth})
+		if rec.status != 0 && rec.status != http.StatusOK {
+			continue // go-app answers these itself (a redirect, a 404)
 		}
-		js := bytes.Replace(rec.buf.Bytes(),
-			[]byte(`fetchWithProgress("`+readerWasmPath+`"`),
-			[]byte(`fetchWithProgress(location.pathname === "`+app.PreviewPath+`" ? "`+previewWasmPath+`" : "`+readerWasmPath+`"`), 1)
-		js = bytes.Replace(js, []byte("goappInitServiceWorker();\n"), nil, 1)
-		js = bytes.Replace(js, []byte("goappInitWebAssembly();\n"), []byte(afterPaint), 1)
-		v, _ = appJS.LoadOrStore(p, js)
+		body := bytes.Clone(rec.buf.Bytes())
+		if pth == "/app.js" {
+			reader, preview := p.asset("app.wasm"), p.asset("preview.wasm")
+			old := []byte(`fetchWithProgress("` + reader + `"`)
+			if !bytes.Contains(body, old) {
+				return errors.New("pages: go-app's app.js does not fetch " + reader + ": the bundle cannot be chosen by page")
+			}
+			body = bytes.Replace(body, old,
+				[]byte(`fetchWithProgress(location.pathname === "`+app.PreviewPath+`" ? "`+preview+`" : "`+reader+`"`), 1)
+			body = bytes.Replace(body, []byte("goappInitServiceWorker();\n"), nil, 1)
+			body = bytes.Replace(body, []byte("goappInitWebAssembly();\n"), []byte(appStart), 1)
+		}
+		p.goapp[pth] = httpcache.NewStatic(body, http.Header{"Content-Type": {cmp.Or(rec.header.Get("Content-Type"), contentType(pth))}})
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/javascript; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", `"`+p.version+`-js"`)
-	http.ServeContent(w, r, "app.js", time.Time{}, bytes.NewReader(v.([]byte)))
+	return nil
+}
+
+// serveGoapp serves go-app's files (prepareGoapp), or lets go-app answer
+// a path it did not serve.
+func (p *pages) serveGoapp(w http.ResponseWriter, r *http.Request) {
+	a, ok := p.goapp[r.URL.Path]
+	if !ok {
+		p.app.ServeHTTP(w, r)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	a.Serve(w, r, http.StatusOK)
 }
 
 // serveBundle serves a WebAssembly bundle of web.FS pre-compressed
 // (brotli, else gzip, as the build made them), with its uncompressed size
-// in X-Uncompressed-Length for go-app's progress label.
-func (p *pages) serveBundle(w http.ResponseWriter, r *http.Request) {
-	name := strings.TrimPrefix(r.URL.Path, "/web/")
+// in X-Uncompressed-Length for go-app's progress label; immutable under
+// its content-hashed name.
+func (p *pages) serveBundle(w http.ResponseWriter, r *http.Request, name string, isImmutable bool) {
 	raw, ok := p.files[name]
 	if !ok || len(raw.data) == 0 {
 		http.NotFound(w, r)
@@ -102,7 +108,11 @@ func (p *pages) serveBundle(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/wasm")
-	h.Set("Cache-Control", "no-cache")
+	if isImmutable {
+		h.Set("Cache-Control", immutable)
+	} else {
+		h.Set("Cache-Control", "no-cache")
+	}
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("X-Uncompressed-Length", strconv.Itoa(len(raw.data)))
 	h.Set("ETag", strings.TrimSuffix(raw.etag, `"`)+"-"+enc+`"`)

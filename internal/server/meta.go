@@ -196,8 +196,9 @@ func feedLinks(base *url.URL, site *Site) string {
 var appMetaRE = regexp.MustCompile(`<meta (?:` + appMetaKey + ` ` + appMetaContent + `|` + appMetaContent + ` ` + appMetaKey + `)>`)
 
 // emptyMetaRE matches the empty author and keywords tags go-app writes
-// when the Handler has none; the reader's own author tag replaces them.
-var emptyMetaRE = regexp.MustCompile(`<meta name="(?:author|keywords)" content>\n?`)
+// when the Handler has none, its attributes in either order (map order);
+// the reader's own author tag replaces them.
+var emptyMetaRE = regexp.MustCompile(`<meta (?:name="(?:author|keywords)" content|content name="(?:author|keywords)")>\n?`)
 
 const (
 	appMetaKey     = `(?:property="og:[a-z:_]+"|name="twitter:[a-z:_]+")`

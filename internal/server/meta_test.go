@@ -183,6 +183,11 @@ func TestInjectHead(t *testing.T) {
 			`<html><head><meta charset="UTF-8"><meta name="description" content="d"><meta property="og:url" content="http://x/a"><meta content="t \"q\"" property="og:title"><meta property="og:image" content><meta content="summary" name="twitter:card"><title>t</title></head><body></body></html>`,
 			`<html><head><meta charset="UTF-8"><meta name="description" content="d"><title>t</title><!--X--></head><body></body></html>`,
 		},
+		{
+			"RemovesEmptyAuthorAndKeywordsInEitherOrder",
+			"<head><meta content name=\"keywords\">\n<meta name=\"author\" content>\n<meta name=\"keywords\" content=\"k\"></head>",
+			"<head><meta name=\"keywords\" content=\"k\"><!--X--></head>",
+		},
 		{"NoHead", `<p>no head</p>`, `<p>no head</p>`},
 		{"KeepsBody", `<head></head><body><meta property="og:title" content="in body"></body>`, `<head><!--X--></head><body><meta property="og:title" content="in body"></body>`},
 	}

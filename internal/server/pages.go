@@ -9,11 +9,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"path"
 	"runtime"
 	"sort"
 	"strconv"
@@ -32,11 +30,12 @@ import (
 )
 
 // pageCSP is the Content-Security-Policy of every app page: no inline
-// script or style (components never use .Style()), WebAssembly allowed,
+// script but web/theme.js (by its hash) and no inline style (components
+// never use .Style()), WebAssembly allowed,
 // images from anywhere over http(s) (article images are remote), frames
 // from this site and the embed providers' players (loaded only when a
 // reader clicks an embed facade), framing by this site only.
-const pageCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+var pageCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' " + themeScript.source + "; style-src 'self'; " +
 	"frame-src 'self' " + sanitize.FrameSources + "; " +
 	"img-src 'self' data: https: http:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; " +
 	"object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'"
@@ -67,18 +66,14 @@ type pageConfig struct {
 // for a minute, then stale for a while as it revalidates with the ETag.
 const pageCacheControl = "public, max-age=0, s-maxage=60, stale-while-revalidate=300"
 
-// staticFile is a file of web.FS, ready to serve.
-type staticFile struct {
-	data  []byte
-	etag  string
-	ctype string
-}
-
 // pages serves the reader app: the prerendered pages, go-app's scripts,
 // the manifest and service worker, the files under /web/ and robots.txt.
 type pages struct {
 	app     *goapp.Handler
 	files   map[string]staticFile
+	hashed  map[string]string           // content-hashed name → name (static.go)
+	goapp   map[string]*httpcache.Asset // go-app's files by path, made once (bundles.go)
+	head    string                      // what every page's head gets (headAssets)
 	version string
 	base    string
 	baseURL *url.URL
@@ -139,7 +134,19 @@ func newPages(cfg pageConfig) (*pages, error) {
 		return nil, errors.New("pages: no cache or site")
 	}
 	app.SiteName = site.Name
-	p := &pages{files: files, base: base, baseURL: cfg.BaseURL, logger: logger, cache: cache, site: site}
+	p := &pages{files: files, hashed: map[string]string{}, base: base, baseURL: cfg.BaseURL, logger: logger, cache: cache, site: site}
+	for name, f := range files {
+		if f.hashed != "" {
+			p.hashed[f.hashed] = name
+		}
+	}
+	app.AssetPaths = map[string]string{}
+	for _, name := range appAssets {
+		app.AssetPaths[name] = p.asset(name)
+	}
+	// The preview's bundle is cached by the service worker on its first
+	// use (web/worker.js.tmpl), under its hashed name.
+	worker := strings.ReplaceAll(string(tmpl), previewWasmPath, p.asset("preview.wasm"))
 	h := &goapp.Handler{
 		Name:        site.Name,
 		ShortName:   site.Name,
@@ -147,20 +154,21 @@ func newPages(cfg pageConfig) (*pages, error) {
 		Description: cmp.Or(site.Description, "Articles you can read anywhere, even offline."),
 		Lang:        site.Lang,
 		Icon: goapp.Icon{
-			Default:    "/web/icon-192.png",
-			Large:      "/web/icon-512.png",
-			SVG:        "/web/icon.svg",
-			AppleTouch: "/web/icon-192.png",
+			Default:    p.asset("icon-192.png"),
+			Large:      p.asset("icon-512.png"),
+			SVG:        p.asset("icon.svg"),
+			AppleTouch: p.asset("icon-192.png"),
 		},
-		BackgroundColor:         "#ffffff",
-		ThemeColor:              site.Accent,
-		LoadingLabel:            "Loading {progress}%",
-		Styles:                  []string{"/web/site.css"},
-		Scripts:                 []string{"/web/folio.js"}, // no defer: it applies the theme before the first paint
-		CacheableResources:      []string{"/web/icon.svg", "/saved", "/preview", "/web/preview.css", "/web/embed.css"},
-		Resources:               resources{},
+		BackgroundColor: "#ffffff",
+		ThemeColor:      site.Accent,
+		LoadingLabel:    "Loading {progress}%",
+		Styles:          []string{p.asset("site.css")},
+		// No Scripts: go-app would print them without defer. theme.js is
+		// inline and folio.js deferred (headAssets).
+		CacheableResources:      []string{p.asset("icon.svg"), "/saved", "/preview", p.asset("folio.js"), p.asset("preview.css"), p.asset("embed.css")},
+		Resources:               resources{wasm: p.asset("app.wasm")},
 		WasmContentLengthHeader: "X-Uncompressed-Length",
-		ServiceWorkerTemplate:   string(tmpl),
+		ServiceWorkerTemplate:   worker,
 		// Long sessions in the app never load a page, so ask the browser
 		// to look for a new service worker now and then.
 		AutoUpdateInterval: 30 * time.Minute,
@@ -168,64 +176,52 @@ func newPages(cfg pageConfig) (*pages, error) {
 	p.version = appVersion(files, h)
 	h.Version = p.version
 	p.app = h
+	p.head = p.headAssets()
+	if err := p.prepareGoapp(); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
-// resources tells go-app where its files are. It is not an http.Handler:
-// pages serves /web/ itself.
-type resources struct{}
+// resources tells go-app where its files are: the reader's bundle under
+// its content-hashed name. It is not an http.Handler: pages serves /web/
+// itself.
+type resources struct{ wasm string }
 
-func (resources) Package() string { return "" }
-func (resources) Static() string  { return "" }
-func (resources) AppWASM() string { return "/web/app.wasm" }
+func (resources) Package() string   { return "" }
+func (resources) Static() string    { return "" }
+func (r resources) AppWASM() string { return r.wasm }
 
-// loadStatic reads the public files of web.FS.
-func loadStatic(fsys fs.FS) (map[string]staticFile, error) {
-	entries, err := fs.ReadDir(fsys, ".")
+// appAssets are the static files the app's components name (app.Asset).
+var appAssets = []string{"icon.svg", "site.css", "embed.css", "preview.css"}
+
+// themeScript is web/theme.js, inline in every page's head (pageCSP allows
+// it by its hash): it applies the reader's display preferences (theme, text
+// size, line width, from localStorage) before the first paint, so a dark or
+// sepia reader sees no flash of the light theme. It is the one script that
+// must run before the page is painted, and inline it costs no request. Once
+// run it takes itself out of the document, which then holds no inline
+// script. Kept small: it is in every page.
+var themeScript = func() inlineScript {
+	s, err := newInlineScript("theme.js")
 	if err != nil {
-		return nil, err
+		panic("web/theme.js is not embedded: " + err.Error())
 	}
-	files := map[string]staticFile{}
-	for _, e := range entries {
-		if e.IsDir() || !web.Public(e.Name()) {
-			continue
-		}
-		data, err := fs.ReadFile(fsys, e.Name())
-		if err != nil {
-			return nil, err
-		}
-		sum := sha256.Sum256(data)
-		files[e.Name()] = staticFile{data: data, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, ctype: contentType(e.Name())}
-	}
-	return files, nil
-}
+	return s
+}()
 
-func contentType(name string) string {
-	switch {
-	case strings.HasSuffix(name, ".wasm"):
-		return "application/wasm"
-	case strings.HasSuffix(name, ".br"), strings.HasSuffix(name, ".gz"):
-		return "application/octet-stream"
+// headAssets is what the server adds to every page's head: the display
+// preferences applied before the first paint (theme.js, inline), folio.js
+// deferred, and the hashed names of the files the app's components name,
+// which the app reads in the browser (app.Asset).
+func (p *pages) headAssets() string {
+	var names []string
+	for _, n := range appAssets {
+		names = append(names, n+"="+p.asset(n))
 	}
-	switch path.Ext(name) {
-	case ".css":
-		return "text/css; charset=utf-8"
-	case ".js":
-		return "text/javascript; charset=utf-8"
-	case ".svg":
-		return "image/svg+xml"
-	case ".png":
-		return "image/png"
-	case ".ico":
-		return "image/x-icon"
-	case ".txt":
-		return "text/plain; charset=utf-8"
-	case ".webmanifest":
-		return "application/manifest+json"
-	case ".woff2":
-		return "font/woff2"
-	}
-	return "application/octet-stream"
+	return themeScript.tag +
+		`<script defer src="` + p.asset("folio.js") + `"></script>` + "\n" +
+		`<meta name="folio-assets" content="` + strings.Join(names, " ") + `">` + "\n"
 }
 
 // appVersion is a hash of everything the app shell is made of: the web
@@ -261,29 +257,6 @@ func appVersion(files map[string]staticFile, h *goapp.Handler) string {
 var goappFiles = []string{
 	"/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest",
 	"/app.css", "/goapp.js", "/manifest.json", "/app.wasm", "/goapp.wasm",
-}
-
-// serveWebFile serves /web/{file} and /robots.txt from web.FS.
-func (p *pages) serveWebFile(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("file")
-	if r.URL.Path == "/robots.txt" {
-		name = "robots.txt"
-	}
-	p.serveFile(w, r, name)
-}
-
-// serveFile serves a file of web.FS with an ETag from its content.
-func (p *pages) serveFile(w http.ResponseWriter, r *http.Request, name string) {
-	f, ok := p.files[name]
-	if !ok || strings.Contains(name, "/") {
-		http.NotFound(w, r)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", f.ctype)
-	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", f.etag)
-	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(f.data))
 }
 
 // servePage serves a prerendered page from the shared cache, rendering
@@ -456,7 +429,7 @@ func (p *pages) fixHead(header http.Header, body []byte, u *url.URL, status int)
 	}
 	body = append(bytes.Replace(body[:end], []byte(goappViewport), []byte(ourViewport), 1), body[end:]...)
 	if status != http.StatusOK {
-		return injectHead(body, siteMeta(p.site, p.baseURL, true))
+		return injectHead(body, p.head+siteMeta(p.site, p.baseURL, true))
 	}
 	switch {
 	case app.ArticleSlug(u.Path) != "":
@@ -464,14 +437,14 @@ func (p *pages) fixHead(header http.Header, body []byte, u *url.URL, status int)
 			Article *article.Article `json:"article"`
 		}
 		if err := json.Unmarshal(stateJSON(body), &st); err != nil || st.Article == nil {
-			return body
+			return injectHead(body, p.head)
 		}
 		header.Set("Link", oembedLink(st.Article, p.baseURL))
-		return injectHead(body, siteMeta(p.site, p.baseURL, true)+readerMeta(st.Article, p.baseURL, p.site))
+		return injectHead(body, p.head+siteMeta(p.site, p.baseURL, true)+readerMeta(st.Article, p.baseURL, p.site))
 	case u.Path == "/":
-		return injectHead(body, siteMeta(p.site, p.baseURL, false)+feedLinks(p.baseURL, p.site))
+		return injectHead(body, p.head+siteMeta(p.site, p.baseURL, false)+feedLinks(p.baseURL, p.site))
 	}
-	return injectHead(body, siteMeta(p.site, p.baseURL, false))
+	return injectHead(body, p.head+siteMeta(p.site, p.baseURL, false))
 }
 
 // bufferedResponse collects go-app's response so that servePage can fix

@@ -131,16 +131,13 @@ func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, site *Site, share
 	mux.Handle("GET /share/{file}", handleShareImage(st, cache, shareImages, logger)) // {slug}.png; no parameters
 
 	// The reader app: static files, go-app's own files, the pages.
-	mux.HandleFunc("GET "+readerWasmPath, pages.serveBundle)  // bundles.go: the reader app
-	mux.HandleFunc("GET "+previewWasmPath, pages.serveBundle) // and the preview's
-	mux.HandleFunc("GET /app.js", pages.serveAppJS)           // go-app's, picking the page's bundle
-	mux.HandleFunc("GET /web/{file}", pages.serveWebFile)
+	mux.HandleFunc("GET /web/{file}", pages.serveWebFile) // by name or content-hashed name; the two bundles too
 	mux.HandleFunc("GET /robots.txt", pages.serveWebFile)
 	mux.HandleFunc("GET /site/{file}", site.serveLogo)     // the logo, at a hashed path
 	mux.Handle("GET /sitemap.xml", http.NotFoundHandler()) // go-app would fetch these from the Host
 	mux.Handle("GET /ads.txt", http.NotFoundHandler())     // header's site (goapp.md §3.4)
-	for _, path := range goappFiles {
-		mux.Handle("GET "+path, pages.app)
+	for _, path := range append([]string{"/app.js"}, goappFiles...) {
+		mux.HandleFunc("GET "+path, pages.serveGoapp) // made once (bundles.go)
 	}
 	mux.HandleFunc("/", pages.servePage) // GET and HEAD; "/": q, tag, cursor; every other page: none
 }
