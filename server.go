@@ -25,6 +25,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"folio/importer"
+	"folio/internal/coalesce"
 	"folio/internal/purge"
 	"folio/internal/server"
 	"folio/internal/storage"
@@ -264,6 +265,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := &http.Server{
 		Handler:           h,
+		ConnState:         coalesce.Hook, // with coalesce.Listener below: a response in one write
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -272,7 +274,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(coalesce.Listener{Listener: ln}) }()
 	if cfg.Pprof != "" {
 		_, stopPprof, err := servePprof(cfg.Pprof, logger)
 		if err != nil {
