@@ -33,32 +33,8 @@ func hostileSummary() article.Summary {
 	}
 }
 
-// parse parses rendered HTML, fails on any script element or event
-// handler attribute, and returns the elements by tag name.
-func parse(t *testing.T, s string) map[string][]*html.Node {
-	t.Helper()
-	doc, err := html.Parse(strings.NewReader(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	els := map[string][]*html.Node{}
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			els[n.Data] = append(els[n.Data], n)
-			for _, a := range n.Attr {
-				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
-					t.Errorf("<%s> has the event handler %s=%q", n.Data, a.Key, a.Val)
-				}
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(doc)
-	return els
-}
+// parse is htmltest.Elements.
+func parse(t *testing.T, s string) map[string][]*html.Node { return htmltest.Elements(t, s) }
 
 func TestCardHostile(t *testing.T) {
 	s := hostileSummary()

@@ -9,12 +9,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/mmcdole/gofeed"
@@ -337,25 +335,10 @@ func TestEmbedPrivacyMode(t *testing.T) {
 			ctx := embedBrowser(t)
 			ctx = withTimeout(t, ctx, 30*time.Second)
 			console := watchConsole(t, ctx)
-			var mu sync.Mutex
-			var requests []string
-			if err := chromedp.Listen(ctx, func(ev any) {
-				if ev, ok := ev.(*network.EventRequestWillBeSent); ok {
-					mu.Lock()
-					requests = append(requests, ev.Request.URL)
-					mu.Unlock()
-				}
-			}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-				t.Fatal(err)
-			}
+			requests := recordRequests(t, ctx)
 			publisher := func() []string {
-				mu.Lock()
-				defer mu.Unlock()
 				var out []string
-				for _, u := range requests {
+				for _, u := range requests() {
 					if p, ok := strings.CutPrefix(u, f.srv.URL); ok {
 						out = append(out, p)
 					}

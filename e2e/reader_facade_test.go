@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -37,23 +36,10 @@ func TestReaderEmbedFacades(t *testing.T) {
 	srv.post(t, "/api/articles", string(body))
 
 	tb := newTab(t)
-	var mu sync.Mutex
-	var requests []string
-	if err := chromedp.Listen(tb.ctx, func(ev any) {
-		if ev, ok := ev.(*network.EventRequestWillBeSent); ok {
-			mu.Lock()
-			requests = append(requests, ev.Request.URL)
-			mu.Unlock()
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	call(tb, network.Enable, network.EnableParams{})
+	requests := recordRequests(t, tb.ctx)
 	elsewhere := func() []string {
-		mu.Lock()
-		defer mu.Unlock()
 		var out []string
-		for _, r := range requests {
+		for _, r := range requests() {
 			if u, err := url.Parse(r); err == nil && (u.Scheme == "http" || u.Scheme == "https") && !strings.HasPrefix(r, srv.URL) {
 				out = append(out, r)
 			}

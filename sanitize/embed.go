@@ -50,6 +50,26 @@ type ref struct {
 	id, user, kind, hash, start, host string
 }
 
+// matchRef reads a ref from the named groups of a URL pattern's match m.
+func matchRef(pat *regexp.Regexp, m []string) ref {
+	var r ref
+	for i, name := range pat.SubexpNames() {
+		switch name {
+		case "id":
+			r.id = m[i]
+		case "user":
+			r.user = m[i]
+		case "kind":
+			r.kind = m[i]
+		case "hash":
+			r.hash = m[i]
+		case "host":
+			r.host = m[i]
+		}
+	}
+	return r
+}
+
 func re(s string) *regexp.Regexp { return regexp.MustCompile(`^` + s + `/?$`) }
 
 // Providers is the table, in the order URLs are tried (Mastodon, which
@@ -281,21 +301,7 @@ func MatchEmbed(raw string) (Embed, bool) {
 			if m == nil {
 				continue
 			}
-			var r ref
-			for i, name := range pat.SubexpNames() {
-				switch name {
-				case "id":
-					r.id = m[i]
-				case "user":
-					r.user = m[i]
-				case "kind":
-					r.kind = m[i]
-				case "hash":
-					r.hash = m[i]
-				case "host":
-					r.host = m[i]
-				}
-			}
+			r := matchRef(pat, m)
 			if r.id == "" {
 				r, ok := queryRef(p, q)
 				if !ok {
@@ -367,17 +373,7 @@ func queryRef(p *Provider, q url.Values) (ref, bool) {
 		subject := strings.TrimPrefix(strings.ToLower(t.Hostname()), "www.") + strings.TrimSuffix(t.EscapedPath(), "/")
 		for _, pat := range scTargetRes {
 			if m := pat.FindStringSubmatch(subject); m != nil {
-				var r ref
-				for i, name := range pat.SubexpNames() {
-					switch name {
-					case "id":
-						r.id = m[i]
-					case "user":
-						r.user = m[i]
-					case "kind":
-						r.kind = m[i]
-					}
-				}
+				r := matchRef(pat, m)
 				if r.kind == "" && soundcloudReserved[r.user] {
 					return ref{}, false
 				}

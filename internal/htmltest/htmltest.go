@@ -4,6 +4,7 @@ package htmltest
 
 import (
 	"strings"
+	"testing"
 
 	"golang.org/x/net/html"
 )
@@ -45,4 +46,31 @@ func Text(n *html.Node) string {
 	}
 	walk(n)
 	return b.String()
+}
+
+// Elements parses rendered HTML, fails the test on any event-handler
+// attribute, and returns the elements by tag name.
+func Elements(t testing.TB, s string) map[string][]*html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	els := map[string][]*html.Node{}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			els[n.Data] = append(els[n.Data], n)
+			for _, a := range n.Attr {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+					t.Errorf("<%s> has the event handler %s=%q", n.Data, a.Key, a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return els
 }
