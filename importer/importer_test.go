@@ -207,6 +207,28 @@ func TestHTMLPage(t *testing.T) {
 		}
 		_ = report
 	})
+	t.Run("dates from JSON-LD, or none", func(t *testing.T) {
+		text := "<p>" + strings.Repeat("The night train left on time and arrived before dawn, as promised. ", 12) + "</p>"
+		for _, tt := range []struct {
+			ld                 string
+			published, updated time.Time
+		}{
+			{`{"@type":"NewsArticle","headline":"Trains","datePublished":"2017-03-01T09:00:00Z","dateModified":"2017-03-02T10:00:00+01:00"}`,
+				time.Date(2017, 3, 1, 9, 0, 0, 0, time.UTC), time.Date(2017, 3, 2, 9, 0, 0, 0, time.UTC)},
+			{`{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Rail"},{"@type":"BlogPosting","dateCreated":"2017-03-01"}]}`,
+				time.Date(2017, 3, 1, 0, 0, 0, 0, time.UTC), time.Time{}},
+			{`{"@type":"NewsArticle","headline":"Trains"}`, time.Time{}, time.Time{}},
+		} {
+			page := `<html><head><title>Trains</title><script type="application/ld+json">` + tt.ld + `</script></head><body><article><h1>Trains</h1>` + text + `</article></body></html>`
+			d, err := HTMLPage([]byte(page), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.Published.Equal(tt.published) || !d.Updated.Equal(tt.updated) {
+				t.Errorf("%s: Published, Updated=%v, %v, want %v, %v", tt.ld, d.Published, d.Updated, tt.published, tt.updated)
+			}
+		}
+	})
 	t.Run("given URL wins", func(t *testing.T) {
 		d, err := HTMLPage(data, "https://mirror.example/saved")
 		if err != nil {

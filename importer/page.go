@@ -30,8 +30,9 @@ import (
 //   - site, excerpt (og:description…), tags (article:tag, split at
 //     commas by the pipeline), image (og:image and og:image:alt), url
 //     (og:url, <link rel=canonical>);
-//   - dates: article:published_time and the like, else readability's (the
-//     JSON-LD dates); a page without a date stays undated;
+//   - dates: article:published_time and the like, then JSON-LD's
+//     datePublished (dateCreated) and dateModified, then readability's; a
+//     page without a date stays undated;
 //   - lang and dir: from the nearest element around the article's text
 //     that declares them (the article, main, body or html element).
 //
@@ -128,9 +129,15 @@ func HTMLPage(data []byte, pageURL string) (*draft.Draft, error) {
 	}
 	d.Published = pageTime(m.first("article:published_time", "og:published_time", "date", "dc.date", "dc.date.issued", "dcterms.created"))
 	if d.Published.IsZero() {
+		d.Published = pageTime(ld.published)
+	}
+	if d.Published.IsZero() {
 		d.Published, _ = r.PublishedTime()
 	}
 	d.Updated = pageTime(m.first("article:modified_time", "og:updated_time"))
+	if d.Updated.IsZero() {
+		d.Updated = pageTime(ld.modified)
+	}
 	if d.Updated.IsZero() {
 		d.Updated, _ = r.ModifiedTime()
 	}

@@ -64,6 +64,7 @@ func keepGists(doc *html.Node) {
 // ldMeta is what a page's JSON-LD says about its article.
 type ldMeta struct {
 	author, headline, publisher, description string
+	published, modified                      string // datePublished (or dateCreated), dateModified
 }
 
 // articleTypes are the schema.org types whose author is the article's.
@@ -130,6 +131,12 @@ func ldWalk(v any, out *ldMeta, depth int) {
 				out.headline = strings.TrimSpace(h)
 			}
 		}
+		if out.published == "" {
+			out.published = firstOf(ldString(x["datePublished"]), ldString(x["dateCreated"]))
+		}
+		if out.modified == "" {
+			out.modified = ldString(x["dateModified"])
+		}
 		if out.description == "" {
 			if d, ok := x["description"].(string); ok {
 				out.description = strings.TrimSpace(d)
@@ -143,6 +150,12 @@ func ldWalk(v any, out *ldMeta, depth int) {
 			}
 		}
 	}
+}
+
+// ldString is a JSON-LD string value, trimmed, or "".
+func ldString(v any) string {
+	s, _ := v.(string)
+	return strings.TrimSpace(s)
 }
 
 func ldIsArticle(t any) bool {
