@@ -665,3 +665,49 @@ func TestWithoutSite(t *testing.T) {
 		}
 	}
 }
+
+func TestImageSize(t *testing.T) {
+	for _, tt := range []struct {
+		w, h         string
+		wantW, wantH int
+	}{
+		{"1200", "630", 1200, 630},
+		{" 800px", "600 ", 800, 600},
+		{"1200", "", 0, 0},
+		{"0", "630", 0, 0},
+		{"-5", "630", 0, 0},
+		{"100001", "1", 0, 0},
+		{"100000", "1", 100000, 1},
+		{"12.5", "10", 0, 0},
+		{"auto", "10", 0, 0},
+	} {
+		if w, h := imageSize(tt.w, tt.h); w != tt.wantW || h != tt.wantH {
+			t.Errorf("imageSize(%q, %q)=%d, %d, want %d, %d", tt.w, tt.h, w, h, tt.wantW, tt.wantH)
+		}
+	}
+}
+
+func TestPageImageSize(t *testing.T) {
+	body := `<p>` + strings.Repeat("Enough words for readability to keep this paragraph as the article. ", 20) + `</p>`
+	for _, tt := range []struct {
+		name, head   string
+		wantW, wantH int
+	}{
+		{"OG", `<meta property="og:image" content="https://a.example/i.jpg"><meta property="og:image:width" content="640"><meta property="og:image:height" content="480">`, 640, 480},
+		// The twitter:image is the lead image: og:image:width is another's.
+		{"TwitterOnly", `<meta name="twitter:image" content="https://a.example/t.jpg"><meta property="og:image:width" content="640"><meta property="og:image:height" content="480">`, 0, 0},
+		{"LDOtherImage", `<meta property="og:image" content="https://a.example/i.jpg"><script type="application/ld+json">{"@type":"Article","headline":"H","image":{"@type":"ImageObject","url":"https://a.example/other.jpg","width":10,"height":10}}</script>`, 0, 0},
+		{"LDString", `<meta property="og:image" content="https://a.example/i.jpg"><script type="application/ld+json">{"@type":"Article","headline":"H","image":{"url":"https://a.example/i.jpg","width":"300","height":"200"}}</script>`, 300, 200},
+		{"BadOG", `<meta property="og:image" content="https://a.example/i.jpg"><meta property="og:image:width" content="wide"><meta property="og:image:height" content="480">`, 0, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := HTMLPage([]byte(`<!DOCTYPE html><html><head><title>A title here</title>`+tt.head+`</head><body><article>`+body+`</article></body></html>`), "https://a.example/p")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Image == nil || d.Image.Width != tt.wantW || d.Image.Height != tt.wantH {
+				t.Fatalf("Image=%+v, want %d×%d", d.Image, tt.wantW, tt.wantH)
+			}
+		})
+	}
+}
