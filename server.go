@@ -130,7 +130,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.Int64Var(&cfg.MaxBody, "max-body", 2<<20, "largest request body in bytes")
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", 120, "writes, /api/sanitize and /api/extract requests a minute per client address (bursts of a sixth of it), counted by each instance on its own; 0 turns the limit off")
 	fs.BoolVar(&cfg.Samples, "samples", true, "load the bundled sample articles into an empty database")
-	fs.Var(&cfg.ExtractAllow, "extract-allow", "private hosts /api/extract may fetch: comma-separated host names or host:port pairs, matched exactly (every other host must be public)")
+	fs.Var(&cfg.ExtractAllow, "extract-allow", "private hosts /api/extract (and -image-sizes) may fetch: comma-separated host names or host:port pairs, matched exactly (every other host must be public)")
+	fs.BoolVar(&cfg.ImageSizes, "image-sizes", true, "when an article is written with a lead image of unknown size, read the size from the image's header (at most 256 KiB, 2 s; stored as unknown if that fails)")
 	fs.Func("cache-size", "bound of the in-memory response cache, e.g. 128MiB, 1GB or bytes (default 128MiB)", func(v string) error {
 		n, err := humanize.ParseBytes(v)
 		if err != nil || n == 0 || n > 1<<40 {

@@ -32,7 +32,7 @@ func startServer(t *testing.T, extra ...string) *testServer {
 	ts := &testServer{Token: "test-token", DB: db}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-db", db, "-token", ts.Token}, extra...)
+	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-db", db, "-token", ts.Token, "-image-sizes=false"}, extra...)
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, args, func(string) string { return "" }, nil, pw, io.Discard)
