@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -709,5 +711,43 @@ func TestPageImageSize(t *testing.T) {
 				t.Fatalf("Image=%+v, want %d×%d", d.Image, tt.wantW, tt.wantH)
 			}
 		})
+	}
+}
+
+func TestImportSized(t *testing.T) {
+	// Lead images without a size in the file are measured once each; one
+	// the file sizes is not; a failure leaves the size unknown and says so.
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.json"), `{"slug": "a", "title": "A", "html": "<p>A.</p>", "image": {"src": "https://img.example/a.png"}}`)
+	writeFile(t, filepath.Join(dir, "b.json"), `{"slug": "b", "title": "B", "html": "<p>B.</p>", "image": {"src": "https://img.example/b.png", "width": 10, "height": 20}}`)
+	writeFile(t, filepath.Join(dir, "c.json"), `{"slug": "c", "title": "C", "html": "<p>C.</p>", "image": {"src": "https://img.example/broken.png"}}`)
+	var asked []string
+	sizer := func(_ context.Context, src string) (int, int, error) {
+		asked = append(asked, src)
+		if strings.Contains(src, "broken") {
+			return 0, 0, errors.New("not an image")
+		}
+		return 640, 480, nil
+	}
+	st := openStore(t)
+	var out bytes.Buffer
+	if failed, err := ImportSized(ctx, st, []string{dir}, &out, func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }, sizer); err != nil || failed != 0 {
+		t.Fatalf("ImportSized: %d failed, %v\n%s", failed, err, &out)
+	}
+	if want := []string{"https://img.example/a.png", "https://img.example/broken.png"}; !reflect.DeepEqual(asked, want) {
+		t.Fatalf("measured %q, want %q", asked, want)
+	}
+	for slug, want := range map[string][2]int{"a": {640, 480}, "b": {10, 20}, "c": {0, 0}} {
+		a, err := st.Get(ctx, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := [2]int{a.Image.Width, a.Image.Height}; got != want {
+			t.Errorf("%s: %v, want %v", slug, got, want)
+		}
+	}
+	if !strings.Contains(out.String(), "(c); image size not read: not an image") {
+		t.Fatalf("output lacks the failure:\n%s", &out)
 	}
 }
