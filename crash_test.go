@@ -41,7 +41,7 @@ func folioBinary(t *testing.T) string {
 // listens.
 func startChild(t *testing.T, bin, db, token string, extra ...string) (*exec.Cmd, string) {
 	t.Helper()
-	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-db", db, "-token", token, "-rate-limit", "0", "-samples=false"}, extra...)
+	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-db", db, "-token", token, "-rate-limit", "0", "-samples=false", "-image-sizes=false"}, extra...)
 	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 
 	"folio/importer"
 	"folio/internal/coalesce"
+	"folio/internal/fetch"
 	"folio/internal/purge"
 	"folio/internal/server"
 	"folio/internal/storage"
@@ -131,7 +132,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.Int64Var(&cfg.MaxBody, "max-body", 2<<20, "largest request body in bytes")
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", 120, "writes, /api/sanitize and /api/extract requests a minute per client address (bursts of a sixth of it), counted by each instance on its own; 0 turns the limit off")
 	fs.BoolVar(&cfg.Samples, "samples", true, "load the bundled sample articles into an empty database")
-	fs.Var(&cfg.ExtractAllow, "extract-allow", "private hosts /api/extract may fetch: comma-separated host names or host:port pairs, matched exactly (every other host must be public)")
+	fs.Var(&cfg.ExtractAllow, "extract-allow", "private hosts /api/extract (and -image-sizes) may fetch: comma-separated host names or host:port pairs, matched exactly (every other host must be public)")
+	fs.BoolVar(&cfg.ImageSizes, "image-sizes", true, "when an article is written with a lead image of unknown size, read the size from the image's header (at most 256 KiB, 2 s; stored as unknown if that fails)")
 	fs.Func("cache-size", "bound of the in-memory response cache, e.g. 128MiB, 1GB or bytes (default 128MiB)", func(v string) error {
 		n, err := humanize.ParseBytes(v)
 		if err != nil || n == 0 || n > 1<<40 {
@@ -340,6 +342,7 @@ func servePprof(addr string, logger *slog.Logger) (bound string, stop func(), er
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("import", stderr)
 	db := fs.String("db", "folio.db", "the database: a SQLite file or a PostgreSQL URL")
+	imageSizes := fs.Bool("image-sizes", true, "read the size of a lead image the file does not give from the image's header (public hosts only, at most 256 KiB, 2 s each; imported as unknown if that fails)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: folio import [-db PATH] FILE|DIR ...\n\nImports Markdown (.md, front matter), HTML pages or fragments, scraped plain text (.txt),\nJSON (.json, the API's shape) and RSS/Atom/JSON Feed files; directories recursively.\nRe-importing a file updates its article in place.")
 		fs.PrintDefaults()
@@ -362,7 +365,17 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("open database %s: %w", storage.Redact(*db), err)
 	}
 	defer st.Close()
-	failed, err := importer.Import(ctx, st, fs.Args(), stdout, time.Now)
+	var sizer importer.ImageSizer
+	if *imageSizes {
+		client := fetch.New(nil)
+		sizer = func(ctx context.Context, src string) (int, int, error) {
+			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			defer cancel()
+			s, err := client.ImageSize(ctx, src)
+			return s.Width, s.Height, err
+		}
+	}
+	failed, err := importer.ImportSized(ctx, st, fs.Args(), stdout, time.Now, sizer)
 	if err != nil {
 		return err
 	}

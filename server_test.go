@@ -32,7 +32,7 @@ func startServer(t *testing.T, extra ...string) *testServer {
 	ts := &testServer{Token: "test-token", DB: db}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-db", db, "-token", ts.Token}, extra...)
+	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-db", db, "-token", ts.Token, "-image-sizes=false"}, extra...)
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, args, func(string) string { return "" }, nil, pw, io.Discard)
@@ -260,7 +260,7 @@ func TestImportCommand(t *testing.T) {
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"title": `), 0o644)
 	var out bytes.Buffer
-	err := run(context.Background(), []string{"import", "-db", db, good, bad}, func(string) string { return "" }, nil, &out, io.Discard)
+	err := run(context.Background(), []string{"import", "-db", db, "-image-sizes=false", good, bad}, func(string) string { return "" }, nil, &out, io.Discard)
 	if err == nil {
 		t.Fatalf("import with a bad file succeeded; output:\n%s", out.String())
 	}
@@ -269,7 +269,7 @@ func TestImportCommand(t *testing.T) {
 	}
 	// Re-import updates in place.
 	out.Reset()
-	if err := run(context.Background(), []string{"import", "-db", db, good}, func(string) string { return "" }, nil, &out, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"import", "-db", db, "-image-sizes=false", good}, func(string) string { return "" }, nil, &out, io.Discard); err != nil {
 		t.Fatalf("re-import: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "updated "+good) {
@@ -346,7 +346,7 @@ func TestCopyCommand(t *testing.T) {
 	dir := t.TempDir()
 	from, to := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"import", "-db", from, "samples/001_what-is-folio.md"}, func(string) string { return "" }, nil, &out, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"import", "-db", from, "-image-sizes=false", "samples/001_what-is-folio.md"}, func(string) string { return "" }, nil, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"1 created", "1 unchanged"} {

@@ -25,16 +25,45 @@ const (
 	MaxHTMLLen    = 1 << 20 // bytes of sanitised body
 	MaxURLLen     = 2048    // bytes
 	ExcerptLength = 200     // characters of a derived excerpt
+	MaxImageSide  = 100000  // pixels, for image.width and image.height
 )
 
 // Image is an article's lead image. Src may be empty when the source named
 // a caption or credit but no image URL (scraped text often does): readers
 // then show the caption and credit without a picture.
+//
+// Width and Height are the image's size in pixels, both 0 when it is not
+// known: from the importer's metadata, the client, or read once from the
+// image's header when the article was written.
 type Image struct {
 	Src     string `json:"src"`
 	Alt     string `json:"alt,omitempty"`
 	Caption string `json:"caption,omitempty"`
 	Credit  string `json:"credit,omitempty"`
+	Width   int    `json:"width,omitempty"`
+	Height  int    `json:"height,omitempty"`
+}
+
+// HasSize reports whether the image's width and height are known.
+func (i *Image) HasSize() bool {
+	return i != nil && i.Width > 0 && i.Height > 0
+}
+
+// validSize checks the image's width and height: both 0 (unknown) or both
+// 1–MaxImageSide, and only for an image with a src.
+func (i *Image) validSize() error {
+	for name, v := range map[string]int{"image.width": i.Width, "image.height": i.Height} {
+		if v < 0 || v > MaxImageSide {
+			return Errorf(EINVALID, "%s is %d; it must be 0 (unknown) or 1–%d", name, v, MaxImageSide)
+		}
+	}
+	if (i.Width == 0) != (i.Height == 0) {
+		return Errorf(EINVALID, "image.width and image.height go together: give both or neither")
+	}
+	if i.Width != 0 && i.Src == "" {
+		return Errorf(EINVALID, "image.width and image.height need an image.src")
+	}
+	return nil
 }
 
 // Article is a full article as stored and served by the API. Every string
@@ -164,6 +193,9 @@ func (a *Article) Validate() error {
 			if err := ValidURL(a.Image.Src); err != nil {
 				return Errorf(EINVALID, "image.src: %s", Message(err))
 			}
+		}
+		if err := a.Image.validSize(); err != nil {
+			return err
 		}
 		for name, v := range map[string]string{"image.alt": a.Image.Alt, "image.caption": a.Image.Caption, "image.credit": a.Image.Credit} {
 			if n := utf8.RuneCountInString(v); n > MaxTextLen {

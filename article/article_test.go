@@ -206,6 +206,14 @@ func TestValidate(t *testing.T) {
 		{"ImageUserinfo", func(a *article.Article) { a.Image = &article.Image{Src: "https://u:p@example.com/a.png"} }, "image.src: "},
 		{"ImagePort", func(a *article.Article) { a.Image = &article.Image{Src: "https://example.com:0/a.png"} }, "image.src: the port"},
 		{"EmptyImage", func(a *article.Article) { a.Image = &article.Image{} }, "image needs"},
+		{"NegativeWidth", func(a *article.Article) {
+			a.Image = &article.Image{Src: "https://example.com/a.png", Width: -1, Height: 10}
+		}, "image.width is -1"},
+		{"HugeHeight", func(a *article.Article) {
+			a.Image = &article.Image{Src: "https://example.com/a.png", Width: 10, Height: 100001}
+		}, "image.height is 100001"},
+		{"WidthOnly", func(a *article.Article) { a.Image = &article.Image{Src: "https://example.com/a.png", Width: 10} }, "give both or neither"},
+		{"SizeNoSrc", func(a *article.Article) { a.Image = &article.Image{Caption: "c", Width: 10, Height: 10} }, "need an image.src"},
 		{"BadDir", func(a *article.Article) { a.Dir = "up" }, "dir"},
 		{"BadLang", func(a *article.Article) { a.Lang = "<script>" }, "lang"},
 		{"ManyTags", func(a *article.Article) { a.Tags = strings.Fields(strings.Repeat("t ", 21)) }, "tags"},
@@ -224,6 +232,12 @@ func TestValidate(t *testing.T) {
 	a.Image = &article.Image{Caption: "Only a caption", Credit: "Someone"}
 	if err := a.Validate(); err != nil {
 		t.Fatalf("caption-only image: %v", err)
+	}
+	for _, side := range []int{1, article.MaxImageSide} {
+		a.Image = &article.Image{Src: "https://example.com/a.png", Width: side, Height: side}
+		if err := a.Validate(); err != nil {
+			t.Fatalf("%d×%d image: %v", side, side, err)
+		}
 	}
 }
 

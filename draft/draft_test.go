@@ -631,3 +631,22 @@ func unsafeHTML(s string) string {
 		}
 	}
 }
+
+func TestImageSize(t *testing.T) {
+	d := func(img article.Image) *Draft {
+		return &Draft{Title: "Sized", Body: "<p>Text.</p>", Image: &img}
+	}
+	a, _, err := d(article.Image{Src: "https://img.example/a.png", Width: 640, Height: 480}).Article(now)
+	if err != nil || a.Image.Width != 640 || a.Image.Height != 480 {
+		t.Fatalf("sized image: %+v, %v", a.Image, err)
+	}
+	// The size goes with the src the pipeline removes.
+	a, _, err = d(article.Image{Src: "javascript:alert(1)", Caption: "c", Width: 640, Height: 480}).Article(now)
+	if err != nil || a.Image.Src != "" || a.Image.Width != 0 || a.Image.Height != 0 {
+		t.Fatalf("removed src: %+v, %v", a.Image, err)
+	}
+	// A size given wrong (by an API client) is refused.
+	if _, _, err = d(article.Image{Src: "https://img.example/a.png", Width: 640}).Article(now); article.Code(err) != article.EINVALID {
+		t.Fatalf("width only: %v, want EINVALID", err)
+	}
+}

@@ -88,6 +88,9 @@ func (d *Draft) Article(now time.Time) (*article.Article, sanitize.Report, error
 		if removed != nil {
 			report = append(report, *removed)
 		}
+		if img.Src == "" { // a size is of a picture; none is left
+			img.Width, img.Height = 0, 0
+		}
 		if img.Src != "" || img.Caption != "" || img.Credit != "" {
 			a.Image = &img
 		}

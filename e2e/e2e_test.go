@@ -220,7 +220,8 @@ func launch(t *testing.T, dir string, args ...string) *server {
 	if folioBin == "" {
 		t.Fatal("no folio binary: TestMain did not run")
 	}
-	cmd := exec.Command(folioBin, append([]string{"serve", "-addr", "127.0.0.1:0"}, args...)...)
+	// -image-sizes=false: the tests' image URLs are not to be fetched.
+	cmd := exec.Command(folioBin, append([]string{"serve", "-addr", "127.0.0.1:0", "-image-sizes=false"}, args...)...)
 	cmd.Dir = dir
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "FOLIO_") {

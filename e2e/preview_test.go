@@ -290,7 +290,7 @@ func TestPreviewSampleMatchesImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(t.TempDir(), "import.db")
-	out, err := exec.Command(folioBin, "import", "-db", db, sample).CombinedOutput()
+	out, err := exec.Command(folioBin, "import", "-db", db, "-image-sizes=false", sample).CombinedOutput()
 	if err != nil {
 		t.Fatalf("folio import: %v\n%s", err, out)
 	}

@@ -338,7 +338,7 @@ var xssImportLine = regexp.MustCompile(`^(imported|updated|failed) (\S+?)(?:#\d+
 // it became or why it failed.
 func xssImport(t *testing.T, db, dir string) (slugs, failed map[string]string) {
 	t.Helper()
-	out, err := exec.Command(folioBin, "import", "-db", db, dir).Output()
+	out, err := exec.Command(folioBin, "import", "-db", db, "-image-sizes=false", dir).Output()
 	if err != nil && len(out) == 0 {
 		t.Fatalf("folio import: %v", err)
 	}

@@ -93,6 +93,7 @@ func Feed(data []byte) ([]Item, error) {
 		}
 		if src := itemImage(it); src != "" {
 			d.Image = &article.Image{Src: resolve(base, src)}
+			d.Image.Width, d.Image.Height = mediaSize(it, src)
 		}
 		source := ""
 		if g := strings.TrimSpace(it.GUID); g != "" {
@@ -178,6 +179,30 @@ func itemImage(it *gofeed.Item) string {
 		}
 	}
 	return ""
+}
+
+// mediaSize returns the width and height the item's media:content or
+// media:thumbnail elements give the image at src, or 0, 0. (Enclosures and
+// JSON Feed images carry no size.)
+func mediaSize(it *gofeed.Item, src string) (width, height int) {
+	media := it.Extensions["media"]
+	var elems []ext.Extension
+	for _, name := range []string{"content", "thumbnail"} {
+		elems = append(elems, media[name]...)
+	}
+	for _, g := range media["group"] {
+		for _, name := range []string{"content", "thumbnail"} {
+			elems = append(elems, g.Children[name]...)
+		}
+	}
+	for _, e := range elems {
+		if strings.TrimSpace(e.Attrs["url"]) == strings.TrimSpace(src) {
+			if w, h := imageSize(e.Attrs["width"], e.Attrs["height"]); w != 0 {
+				return w, h
+			}
+		}
+	}
+	return 0, 0
 }
 
 func mediaImage(e ext.Extension) string {

@@ -208,7 +208,19 @@ func parse(name string, data []byte, fileKey string) (items []Item, multi bool, 
 // or items failed; err is only for a failure to write to out or a canceled
 // ctx.
 func Import(ctx context.Context, st article.Store, paths []string, out io.Writer, now func() time.Time) (failed int, err error) {
-	im := &run{ctx: ctx, st: st, out: out, now: now}
+	return ImportSized(ctx, st, paths, out, now, nil)
+}
+
+// An ImageSizer returns the width and height of the image at src, read
+// from the image itself. It bounds its own time.
+type ImageSizer func(ctx context.Context, src string) (width, height int, err error)
+
+// ImportSized is Import, with size, when not nil, giving the size of each
+// lead image whose source names none. It is best effort: an image whose
+// size cannot be read is imported with its size unknown, and the reason
+// ends the file's line ("… (slug); image size not read: …").
+func ImportSized(ctx context.Context, st article.Store, paths []string, out io.Writer, now func() time.Time, size ImageSizer) (failed int, err error) {
+	im := &run{ctx: ctx, st: st, out: out, now: now, size: size}
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return im.failed, err
@@ -267,8 +279,27 @@ type run struct {
 	st                        article.Store
 	out                       io.Writer
 	now                       func() time.Time
+	size                      ImageSizer // nil: sizes only from the sources
 	imported, updated, failed int
 	writeErr                  error
+}
+
+// imageSize fills in the size of a's lead image through im.size when the
+// source named none, and returns what to add to the file's line when that
+// failed.
+func (im *run) imageSize(a *article.Article) string {
+	if im.size == nil || a.Image == nil || a.Image.Src == "" || a.Image.HasSize() {
+		return ""
+	}
+	w, h, err := im.size(im.ctx, a.Image.Src)
+	if err == nil && (w < 1 || h < 1 || w > article.MaxImageSide || h > article.MaxImageSide) {
+		err = fmt.Errorf("%d×%d is not a size Folio keeps", w, h)
+	}
+	if err != nil {
+		return "; image size not read: " + reason(err)
+	}
+	a.Image.Width, a.Image.Height = w, h
+	return ""
 }
 
 func (im *run) printf(format string, args ...any) {
@@ -317,6 +348,7 @@ func (im *run) file(path string, info fs.FileInfo) {
 			im.fail(name, reason(err))
 			continue
 		}
+		note := im.imageSize(a)
 		created, err := im.st.Import(im.ctx, it.Source, a)
 		if err != nil {
 			im.fail(name, reason(err))
@@ -329,7 +361,7 @@ func (im *run) file(path string, info fs.FileInfo) {
 		} else {
 			im.updated++
 		}
-		im.printf("%s %s (%s)%s\n", verb, name, a.Slug, removed(report))
+		im.printf("%s %s (%s)%s%s\n", verb, name, a.Slug, removed(report), note)
 	}
 }
 

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -685,5 +687,89 @@ func TestWithoutSite(t *testing.T) {
 		if got := withoutSite(tt.title, tt.site, tt.url); got != tt.want {
 			t.Errorf("withoutSite(%q, %q, %q)=%q, want %q", tt.title, tt.site, tt.url, got, tt.want)
 		}
+	}
+}
+
+func TestImageSize(t *testing.T) {
+	for _, tt := range []struct {
+		w, h         string
+		wantW, wantH int
+	}{
+		{"1200", "630", 1200, 630},
+		{" 800px", "600 ", 800, 600},
+		{"1200", "", 0, 0},
+		{"0", "630", 0, 0},
+		{"-5", "630", 0, 0},
+		{"100001", "1", 0, 0},
+		{"100000", "1", 100000, 1},
+		{"12.5", "10", 0, 0},
+		{"auto", "10", 0, 0},
+	} {
+		if w, h := imageSize(tt.w, tt.h); w != tt.wantW || h != tt.wantH {
+			t.Errorf("imageSize(%q, %q)=%d, %d, want %d, %d", tt.w, tt.h, w, h, tt.wantW, tt.wantH)
+		}
+	}
+}
+
+func TestPageImageSize(t *testing.T) {
+	body := `<p>` + strings.Repeat("Enough words for readability to keep this paragraph as the article. ", 20) + `</p>`
+	for _, tt := range []struct {
+		name, head   string
+		wantW, wantH int
+	}{
+		{"OG", `<meta property="og:image" content="https://a.example/i.jpg"><meta property="og:image:width" content="640"><meta property="og:image:height" content="480">`, 640, 480},
+		// The twitter:image is the lead image: og:image:width is another's.
+		{"TwitterOnly", `<meta name="twitter:image" content="https://a.example/t.jpg"><meta property="og:image:width" content="640"><meta property="og:image:height" content="480">`, 0, 0},
+		{"LDOtherImage", `<meta property="og:image" content="https://a.example/i.jpg"><script type="application/ld+json">{"@type":"Article","headline":"H","image":{"@type":"ImageObject","url":"https://a.example/other.jpg","width":10,"height":10}}</script>`, 0, 0},
+		{"LDString", `<meta property="og:image" content="https://a.example/i.jpg"><script type="application/ld+json">{"@type":"Article","headline":"H","image":{"url":"https://a.example/i.jpg","width":"300","height":"200"}}</script>`, 300, 200},
+		{"BadOG", `<meta property="og:image" content="https://a.example/i.jpg"><meta property="og:image:width" content="wide"><meta property="og:image:height" content="480">`, 0, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := HTMLPage([]byte(`<!DOCTYPE html><html><head><title>A title here</title>`+tt.head+`</head><body><article>`+body+`</article></body></html>`), "https://a.example/p")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Image == nil || d.Image.Width != tt.wantW || d.Image.Height != tt.wantH {
+				t.Fatalf("Image=%+v, want %d×%d", d.Image, tt.wantW, tt.wantH)
+			}
+		})
+	}
+}
+
+func TestImportSized(t *testing.T) {
+	// Lead images without a size in the file are measured once each; one
+	// the file sizes is not; a failure leaves the size unknown and says so.
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.json"), `{"slug": "a", "title": "A", "html": "<p>A.</p>", "image": {"src": "https://img.example/a.png"}}`)
+	writeFile(t, filepath.Join(dir, "b.json"), `{"slug": "b", "title": "B", "html": "<p>B.</p>", "image": {"src": "https://img.example/b.png", "width": 10, "height": 20}}`)
+	writeFile(t, filepath.Join(dir, "c.json"), `{"slug": "c", "title": "C", "html": "<p>C.</p>", "image": {"src": "https://img.example/broken.png"}}`)
+	var asked []string
+	sizer := func(_ context.Context, src string) (int, int, error) {
+		asked = append(asked, src)
+		if strings.Contains(src, "broken") {
+			return 0, 0, errors.New("not an image")
+		}
+		return 640, 480, nil
+	}
+	st := openStore(t)
+	var out bytes.Buffer
+	if failed, err := ImportSized(ctx, st, []string{dir}, &out, func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }, sizer); err != nil || failed != 0 {
+		t.Fatalf("ImportSized: %d failed, %v\n%s", failed, err, &out)
+	}
+	if want := []string{"https://img.example/a.png", "https://img.example/broken.png"}; !reflect.DeepEqual(asked, want) {
+		t.Fatalf("measured %q, want %q", asked, want)
+	}
+	for slug, want := range map[string][2]int{"a": {640, 480}, "b": {10, 20}, "c": {0, 0}} {
+		a, err := st.Get(ctx, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := [2]int{a.Image.Width, a.Image.Height}; got != want {
+			t.Errorf("%s: %v, want %v", slug, got, want)
+		}
+	}
+	if !strings.Contains(out.String(), "(c); image size not read: not an image") {
+		t.Fatalf("output lacks the failure:\n%s", &out)
 	}
 }

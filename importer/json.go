@@ -124,7 +124,7 @@ func jsonDraft(raw json.RawMessage, where string) (*draft.Draft, error) {
 	if img, ok := fields["image"]; ok && !bytes.Equal(bytes.TrimSpace(img), []byte("null")) {
 		var imgFields map[string]json.RawMessage
 		if err := json.Unmarshal(img, &imgFields); err != nil {
-			return nil, article.Errorf(article.EINVALID, "json: %simage must be an object with src, alt, caption and credit", where)
+			return nil, article.Errorf(article.EINVALID, "json: %simage must be an object with src, alt, caption, credit, width and height", where)
 		}
 		for k := range imgFields {
 			if !imageFields[k] {
@@ -214,7 +214,7 @@ func typeName(t string) string {
 	case "int":
 		return "a whole number"
 	case "article.Image", "*article.Image":
-		return "an object with src, alt, caption and credit"
+		return "an object with src, alt, caption, credit, width and height"
 	}
 	return t
 }

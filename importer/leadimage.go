@@ -4,10 +4,13 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"folio/article"
 )
 
 // maxTextBeforeLead is how much text (in bytes) may come before an image
@@ -19,17 +22,19 @@ const maxTextBeforeLead = 300
 // more than a short text comes before it and it names the same picture as
 // src (the same file, whatever size variant or query). The image goes with
 // what held only it (a link, a picture, a paragraph) or its figure, whose
-// caption is returned. ok is false, and body untouched, when there is no
-// such image.
-func dropLeadImage(body, src string, base *url.URL) (out, caption string, ok bool) {
+// caption is returned. width and height are the <img>'s width and height
+// attributes when its src is src itself (not another size variant) and
+// both are sizes in pixels; otherwise 0. ok is false, and body untouched,
+// when there is no such image.
+func dropLeadImage(body, src string, base *url.URL) (out, caption string, width, height int, ok bool) {
 	want := imageKey(src, base)
 	if want == "" || !strings.Contains(strings.ToLower(body), "<img") {
-		return body, "", false
+		return body, "", 0, 0, false
 	}
 	bodyCtx := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	nodes, err := html.ParseFragment(strings.NewReader(body), bodyCtx)
 	if err != nil {
-		return body, "", false
+		return body, "", 0, 0, false
 	}
 	root := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	for _, n := range nodes {
@@ -37,7 +42,7 @@ func dropLeadImage(body, src string, base *url.URL) (out, caption string, ok boo
 	}
 	img, text := firstImage(root)
 	if img == nil || text > maxTextBeforeLead {
-		return body, "", false
+		return body, "", 0, 0, false
 	}
 	match := false
 	for _, u := range imageURLs(img) {
@@ -46,7 +51,10 @@ func dropLeadImage(body, src string, base *url.URL) (out, caption string, ok boo
 		}
 	}
 	if !match {
-		return body, "", false
+		return body, "", 0, 0, false
+	}
+	if sameURL(attr(img, "src"), src, base) {
+		width, height = imageSize(attr(img, "width"), attr(img, "height"))
 	}
 	n := img
 	for p := n.Parent; p != nil && p != root; p = p.Parent {
@@ -74,10 +82,49 @@ func dropLeadImage(body, src string, base *url.URL) (out, caption string, ok boo
 	var b strings.Builder
 	for c := root.FirstChild; c != nil; c = c.NextSibling {
 		if err := html.Render(&b, c); err != nil {
-			return body, "", false
+			return body, "", 0, 0, false
 		}
 	}
-	return b.String(), caption, true
+	return b.String(), caption, width, height, true
+}
+
+// sameURL reports whether a and b, resolved against base, are the same
+// absolute URL.
+func sameURL(a, b string, base *url.URL) bool {
+	abs := func(s string) string {
+		u, err := url.Parse(strings.TrimSpace(s))
+		if err != nil {
+			return ""
+		}
+		if base != nil {
+			u = base.ResolveReference(u)
+		}
+		if !u.IsAbs() {
+			return ""
+		}
+		return u.String()
+	}
+	x := abs(a)
+	return x != "" && x == abs(b)
+}
+
+// imageSize parses an image's width and height as metadata gives them
+// ("1200", " 630 ", "1200px"): both whole numbers of pixels from 1 to
+// article.MaxImageSide, or 0, 0 when either is missing or is not.
+func imageSize(w, h string) (width, height int) {
+	parse := func(s string) int {
+		s = strings.TrimSuffix(strings.TrimSpace(s), "px")
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > article.MaxImageSide {
+			return 0
+		}
+		return n
+	}
+	width, height = parse(w), parse(h)
+	if width == 0 || height == 0 {
+		return 0, 0
+	}
+	return width, height
 }
 
 // firstImage returns the first <img> of n in document order and how many
@@ -169,7 +216,8 @@ func imageKey(src string, base *url.URL) string {
 // dropLeadImages applies dropLeadImage to the drafts of items: the lead
 // image an imported page, feed item or Markdown file repeats at the top of
 // its body is left out of it, and its figure's caption becomes the image's
-// when the image has none. (Articles written through the API or the
+// when the image has none, as do the <img>'s width and height attributes
+// when the image has no size. (Articles written through the API or the
 // preview keep their body as written.)
 func dropLeadImages(items []Item) {
 	for _, it := range items {
@@ -181,10 +229,13 @@ func dropLeadImages(items []Item) {
 		if u, err := url.Parse(strings.TrimSpace(d.URL)); err == nil && u.IsAbs() {
 			base = u
 		}
-		if body, caption, ok := dropLeadImage(d.Body, d.Image.Src, base); ok {
+		if body, caption, w, h, ok := dropLeadImage(d.Body, d.Image.Src, base); ok {
 			d.Body = body
 			if strings.TrimSpace(d.Image.Caption) == "" {
 				d.Image.Caption = caption
+			}
+			if d.Image.Width == 0 && d.Image.Height == 0 {
+				d.Image.Width, d.Image.Height = w, h
 			}
 		}
 	}

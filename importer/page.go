@@ -143,6 +143,19 @@ func HTMLPage(data []byte, pageURL string) (*draft.Draft, error) {
 	}
 	if src := m.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image"); src != "" {
 		d.Image = &article.Image{Src: src, Alt: m.first("og:image:alt", "twitter:image:alt")}
+		// Its size: og:image:width and height when the image is the
+		// og:image, else the size the JSON-LD gives the same image.
+		if m.first("og:image", "og:image:url", "og:image:secure_url") == src {
+			d.Image.Width, d.Image.Height = imageSize(m.first("og:image:width"), m.first("og:image:height"))
+		}
+		for _, li := range ld.images {
+			if d.Image.Width != 0 {
+				break
+			}
+			if sameURL(li.url, src, base) {
+				d.Image.Width, d.Image.Height = imageSize(li.width, li.height)
+			}
+		}
 	}
 	return d, nil
 }

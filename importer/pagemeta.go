@@ -3,6 +3,7 @@ package importer
 import (
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -64,7 +65,14 @@ func keepGists(doc *html.Node) {
 // ldMeta is what a page's JSON-LD says about its article.
 type ldMeta struct {
 	author, headline, publisher, description string
-	published, modified                      string // datePublished (or dateCreated), dateModified
+	published, modified                      string    // datePublished (or dateCreated), dateModified
+	images                                   []ldImage // the article's image values
+}
+
+// ldImage is an image the JSON-LD names: its URL, and its width and height
+// as written (an ImageObject's), if any.
+type ldImage struct {
+	url, width, height string
 }
 
 // articleTypes are the schema.org types whose author is the article's.
@@ -142,6 +150,9 @@ func ldWalk(v any, out *ldMeta, depth int) {
 				out.description = strings.TrimSpace(d)
 			}
 		}
+		if out.images == nil {
+			out.images = ldImages(x["image"], 0)
+		}
 		if out.publisher == "" {
 			if p, ok := x["publisher"].(map[string]any); ok {
 				if n, ok := p["name"].(string); ok {
@@ -156,6 +167,51 @@ func ldWalk(v any, out *ldMeta, depth int) {
 func ldString(v any) string {
 	s, _ := v.(string)
 	return strings.TrimSpace(s)
+}
+
+// ldImages returns the images of a JSON-LD image value: a URL, an
+// ImageObject (url or contentUrl, width, height) or a list of them.
+func ldImages(v any, depth int) []ldImage {
+	if depth > 2 {
+		return nil
+	}
+	switch x := v.(type) {
+	case string:
+		return []ldImage{{url: x}}
+	case []any:
+		var out []ldImage
+		for _, e := range x {
+			out = append(out, ldImages(e, depth+1)...)
+		}
+		return out
+	case map[string]any:
+		u, _ := x["url"].(string)
+		if u == "" {
+			u, _ = x["contentUrl"].(string)
+		}
+		if u == "" {
+			return nil
+		}
+		return []ldImage{{url: u, width: ldDimension(x["width"]), height: ldDimension(x["height"])}}
+	}
+	return nil
+}
+
+// ldDimension returns a JSON-LD width or height as text: a number, a
+// string, or a QuantitativeValue's value.
+func ldDimension(v any) string {
+	switch x := v.(type) {
+	case float64:
+		if x != float64(int(x)) {
+			return ""
+		}
+		return strconv.Itoa(int(x))
+	case string:
+		return x
+	case map[string]any:
+		return ldDimension(x["value"])
+	}
+	return ""
 }
 
 func ldIsArticle(t any) bool {

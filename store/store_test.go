@@ -101,7 +101,7 @@ func TestReopen(t *testing.T) {
 		{"journal_mode", "wal"},
 		{"synchronous", "1"}, // NORMAL
 		{"foreign_keys", "1"},
-		{"user_version", "1"},
+		{"user_version", "2"},
 		{"busy_timeout", "5000"},
 	} {
 		for name, conn := range map[string]*sql.DB{"writer": db.w, "reader": db.r} {
@@ -544,5 +544,43 @@ func crashWriter(path string) {
 				os.Exit(2)
 			}
 		}
+	}
+}
+
+func TestMigrateImageSize(t *testing.T) {
+	// A database of schema 1 gains the image size columns, its articles'
+	// sizes unknown (0×0), and can then store sizes.
+	path := filepath.Join(t.TempDir(), "folio.db")
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, err := migrations.ReadFile("migrations/001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{string(v1), "PRAGMA user_version = 1",
+		`INSERT INTO articles (slug, title, published, updated, rev, image_src, image_alt)
+		 VALUES ('old', 'Old', '2024-01-01T00:00:00.000000000Z', '2024-01-01T00:00:00.000000000Z', 1, 'https://img.example/old.png', 'Old')`,
+	} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+	raw.Close()
+	db := MustOpen(t, path)
+	a, err := db.Get(context.Background(), "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (article.Image{Src: "https://img.example/old.png", Alt: "Old"}); a.Image == nil || *a.Image != want {
+		t.Fatalf("Image=%+v, want %+v", a.Image, want)
+	}
+	a.Image.Width, a.Image.Height = 800, 600
+	if err := db.Update(context.Background(), "old", a); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := db.Get(context.Background(), "old"); err != nil || b.Image.Width != 800 || b.Image.Height != 600 {
+		t.Fatalf("after the update: %+v, %v", b.Image, err)
 	}
 }

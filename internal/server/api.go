@@ -88,7 +88,7 @@ func getBySlug(ctx context.Context, st article.Store, slug string) (*article.Art
 // caches drop what showed them (purgeWritten).
 type written func(slugs ...string)
 
-func handleArticleCreate(st article.Store, logger *slog.Logger, limit int64, now func() time.Time, done written) http.Handler {
+func handleArticleCreate(st article.Store, logger *slog.Logger, limit int64, now func() time.Time, done written, sizer *imageSizer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d, err := decodeArticle(w, r, limit)
 		if err != nil {
@@ -100,6 +100,7 @@ func handleArticleCreate(st article.Store, logger *slog.Logger, limit int64, now
 			writeError(w, r, logger, err)
 			return
 		}
+		sizer.size(r.Context(), a, nil)
 		if err := st.Create(r.Context(), a); err != nil {
 			writeError(w, r, logger, err)
 			return
@@ -110,7 +111,7 @@ func handleArticleCreate(st article.Store, logger *slog.Logger, limit int64, now
 	})
 }
 
-func handleArticleUpdate(st article.Store, logger *slog.Logger, limit int64, now func() time.Time, done written) http.Handler {
+func handleArticleUpdate(st article.Store, logger *slog.Logger, limit int64, now func() time.Time, done written, sizer *imageSizer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug := r.PathValue("slug")
 		old, err := getBySlug(r.Context(), st, slug)
@@ -138,6 +139,7 @@ func handleArticleUpdate(st article.Store, logger *slog.Logger, limit int64, now
 			writeError(w, r, logger, err)
 			return
 		}
+		sizer.size(r.Context(), a, old)
 		if err := st.Update(r.Context(), slug, a); err != nil {
 			writeError(w, r, logger, err)
 			return

@@ -30,13 +30,17 @@ func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 	if desc == "" {
 		desc = a.Subtitle
 	}
-	img, alt := "", ""
+	img, alt, imgType := "", "", ""
+	imgW, imgH := 0, 0 // 0 when not known
 	if a.Image != nil && imageOrigin(a.Image.Src) != "" {
 		img, alt = a.Image.Src, a.Image.Alt
+		if a.Image.HasSize() {
+			imgW, imgH = a.Image.Width, a.Image.Height
+		}
 	}
-	shared := img == "" // the generated share image, 1200×630 (share.go)
-	if shared {
-		img, alt = root+sharePath(a.Slug), a.Title
+	if img == "" { // the generated share image, 1200×630 PNG (share.go)
+		img, alt, imgType = root+sharePath(a.Slug), a.Title, "image/png"
+		imgW, imgH = shareimg.Width, shareimg.Height
 	}
 
 	var b strings.Builder
@@ -70,10 +74,10 @@ func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 		meta("property", "og:locale", strings.ReplaceAll(a.Lang, "-", "_"))
 	}
 	meta("property", "og:image", img)
-	if shared {
-		meta("property", "og:image:type", "image/png")
-		meta("property", "og:image:width", strconv.Itoa(shareimg.Width))
-		meta("property", "og:image:height", strconv.Itoa(shareimg.Height))
+	meta("property", "og:image:type", imgType)
+	if imgW > 0 {
+		meta("property", "og:image:width", strconv.Itoa(imgW))
+		meta("property", "og:image:height", strconv.Itoa(imgH))
 	}
 	meta("property", "og:image:alt", alt)
 	if !a.Published.IsZero() { // an undated article has no published time
@@ -109,7 +113,11 @@ func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 	if desc != "" {
 		ld["description"] = desc
 	}
-	ld["image"] = []string{img}
+	if imgW > 0 {
+		ld["image"] = []map[string]any{{"@type": "ImageObject", "url": img, "width": imgW, "height": imgH}}
+	} else {
+		ld["image"] = []string{img}
+	}
 	publisher := map[string]any{
 		"@type": "Organization",
 		"name":  site.Name,

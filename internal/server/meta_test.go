@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +99,25 @@ func TestReaderMeta(t *testing.T) {
 	}
 	if au, _ := ld["author"].([]any); len(au) != 1 || au[0].(map[string]any)["name"] != "Ada" {
 		t.Fatalf("JSON-LD author=%v", ld["author"])
+	}
+
+	if meta["og:image:width"] != nil || meta["og:image:height"] != nil || meta["og:image:type"] != nil {
+		t.Fatalf("lead image of unknown size: og:image:width=%v height=%v type=%v, want none", meta["og:image:width"], meta["og:image:height"], meta["og:image:type"])
+	}
+
+	// A lead image of known size: og:image:width and height, and a JSON-LD
+	// ImageObject.
+	a.Image.Width, a.Image.Height = 1600, 900
+	meta, _, scripts = headTags(t, readerMeta(a, base, testSite(t, "Example Daily")))
+	if got := [][]string{meta["og:image"], meta["og:image:width"], meta["og:image:height"]}; !reflect.DeepEqual(got, [][]string{{"https://img.example/lead.jpg"}, {"1600"}, {"900"}}) {
+		t.Fatalf("sized lead image: og:image, width, height=%q", got)
+	}
+	ld = nil
+	if err := json.Unmarshal([]byte(htmltest.Text(scripts[0])), &ld); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ld["image"], []any{map[string]any{"@type": "ImageObject", "url": "https://img.example/lead.jpg", "width": 1600.0, "height": 900.0}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("JSON-LD image=%v, want %v", got, want)
 	}
 
 	// Without an image: the generated share image, a PNG of known size

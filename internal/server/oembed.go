@@ -236,7 +236,14 @@ func newOEmbed(s article.Summary, base, siteName string, req *oembedRequest) (*o
 	}
 	if s.Image != nil && imageOrigin(s.Image.Src) != "" {
 		resp.ThumbnailURL = s.Image.Src
-		resp.ThumbnailWidth, resp.ThumbnailHeight = embedcard.ImageBox(width, opts.Layout)
+		if s.Image.HasSize() {
+			// Its real size, from the importer or read when it was written.
+			resp.ThumbnailWidth, resp.ThumbnailHeight = s.Image.Width, s.Image.Height
+		} else {
+			// Not known (written before sizes were kept, or the image
+			// could not be read): the box the card shows it in.
+			resp.ThumbnailWidth, resp.ThumbnailHeight = embedcard.ImageBox(width, opts.Layout)
+		}
 	}
 	return resp, nil
 }

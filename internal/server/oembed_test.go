@@ -253,3 +253,22 @@ func checkSnippet(t *testing.T, snippet, title, excerpt string) {
 		t.Fatalf("snippet lacks the excerpt %q", excerpt)
 	}
 }
+
+func TestOEmbedImageSize(t *testing.T) {
+	// A lead image of known size is the thumbnail at that size, whatever
+	// the card's width or layout.
+	e := newEmbedEnv(t, "https://news.example", "")
+	d := plainDraft()
+	d.Image.Width, d.Image.Height = 2048, 1365
+	e.create(t, d)
+	for _, q := range [][]string{{}, {"maxwidth", "320"}, {"layout", "compact"}} {
+		rec := e.get(t, oembedQuery(append([]string{"url", "https://news.example/a/hello-world"}, q...)...))
+		var raw map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &raw); err != nil {
+			t.Fatal(err)
+		}
+		if raw["thumbnail_url"] != d.Image.Src || raw["thumbnail_width"] != 2048.0 || raw["thumbnail_height"] != 1365.0 {
+			t.Fatalf("%v: thumbnail %v %v×%v, want %s at 2048×1365", q, raw["thumbnail_url"], raw["thumbnail_width"], raw["thumbnail_height"], d.Image.Src)
+		}
+	}
+}

@@ -20,7 +20,7 @@ type Config struct {
 	FrameAncestors string         // CSP frame-ancestors source list for the embeds
 	MaxBody        int64          // largest request body in bytes
 	RateLimit      float64        // limited requests a minute per client; 0 turns the limit off
-	ExtractAllow   fetch.HostList // private hosts POST /api/extract may fetch
+	ExtractAllow   fetch.HostList // private hosts POST /api/extract (and ImageSizes) may fetch
 	CacheSize      int64          // bound of the response cache in bytes; 0 means httpcache.DefaultSize
 	Site           Site           // the publisher's identity (CheckSite fills its defaults)
 	ShareFonts     []string       // font files for share images, after the embedded Go fonts
@@ -32,6 +32,12 @@ type Config struct {
 	// by this process or another (PostgreSQL LISTEN/NOTIFY): every cached
 	// response is retired at once instead of within Freshness.
 	Changes <-chan struct{}
+	// ImageSizes, when set, has a write whose lead image comes without a
+	// width and height read them from the image's header (imageSizer),
+	// through the fenced client of /api/extract, within ImageTimeout (0
+	// means 2 s); an image that cannot be read is stored as 0×0.
+	ImageSizes   bool
+	ImageTimeout time.Duration
 	// Purge, when it has endpoints, is told what each committed write
 	// touched, and lets shared caches keep responses for a day.
 	Purge *purge.Queue
@@ -113,8 +119,9 @@ func addRoutes(mux *http.ServeMux, cfg *Config, base *url.URL, site *Site, share
 	// The JSON API.
 	mux.Handle("GET /api/articles", handleArticleList(st, cache, logger))       // limit, cursor, tag, q
 	mux.Handle("GET /api/articles/{slug}", handleArticleGet(st, cache, logger)) // no parameters
-	mux.Handle("POST /api/articles", write(handleArticleCreate(st, logger, limit, now, done)))
-	mux.Handle("PUT /api/articles/{slug}", write(handleArticleUpdate(st, logger, limit, now, done)))
+	sizer := newImageSizer(cfg, logger)
+	mux.Handle("POST /api/articles", write(handleArticleCreate(st, logger, limit, now, done, sizer)))
+	mux.Handle("PUT /api/articles/{slug}", write(handleArticleUpdate(st, logger, limit, now, done, sizer)))
 	mux.Handle("DELETE /api/articles/{slug}", write(handleArticleDelete(st, logger, done)))
 	mux.Handle("POST /api/sanitize", withRateLimit(lim, logger, handleSanitize(logger, limit)))
 	mux.Handle("POST /api/extract", withRateLimit(lim, logger, handleExtract(cfg.ExtractAllow, logger, limit)))

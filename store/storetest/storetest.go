@@ -76,6 +76,8 @@ func full() *article.Article {
 			Alt:     "A lead image",
 			Caption: "The caption",
 			Credit:  "Photo: someone",
+			Width:   1600,
+			Height:  900,
 		},
 		Excerpt: "A hand-written excerpt.",
 		HTML:    `<h2>Heading</h2><p>Text with <a href="https://example.com/">a link</a> &amp; an entity.</p>`,
@@ -197,7 +199,10 @@ func testCreate(t *testing.T, open func(testing.TB) article.Store) {
 			"NoSlug":   func(a *article.Article) { a.Slug = "" },
 			"BadURL":   func(a *article.Article) { a.URL = "javascript:alert(1)" },
 			"BadImage": func(a *article.Article) { a.Image = &article.Image{} },
-			"BadUTF8":  func(a *article.Article) { a.Title = "bad \xff" },
+			"BadImageSize": func(a *article.Article) {
+				a.Image = &article.Image{Src: "https://example.com/a.png", Width: 100001, Height: 1}
+			},
+			"BadUTF8": func(a *article.Article) { a.Title = "bad \xff" },
 		} {
 			t.Run(name, func(t *testing.T) {
 				a := New("valid", "Valid", 0)
@@ -247,6 +252,36 @@ func testGet(t *testing.T, open func(testing.TB) article.Store) {
 		mustEqual(t, got, a)
 		if got.Tags == nil {
 			t.Fatalf("Tags=nil, want []string{}")
+		}
+	})
+	t.Run("RoundTripImageSize", func(t *testing.T) {
+		// The lead image's width and height come back from Get and List,
+		// an update changes them, and an unknown size stays 0×0.
+		s := open(t)
+		a := New("sized", "Sized", 0)
+		a.Image = &article.Image{Src: "https://example.com/a.webp", Width: 100000, Height: 1}
+		mustCreate(t, s, a)
+		mustEqual(t, mustGet(t, s, "sized"), a)
+		p, err := s.List(ctx(), article.ListFilter{})
+		if err != nil {
+			t.Fatalf("List: %v", err)
+		}
+		if len(p.Articles) != 1 || p.Articles[0].Image == nil || *p.Articles[0].Image != *a.Image {
+			t.Fatalf("List image=%+v, want %+v", p.Articles[0].Image, a.Image)
+		}
+		b := New("sized", "Sized", 0)
+		b.Image = &article.Image{Src: "https://example.com/b.png", Width: 640, Height: 480}
+		if err := s.Update(ctx(), "sized", b); err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		mustEqual(t, mustGet(t, s, "sized"), b)
+		c := New("sized", "Sized", 0)
+		c.Image = &article.Image{Src: "https://example.com/c.png"}
+		if err := s.Update(ctx(), "sized", c); err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		if got := mustGet(t, s, "sized").Image; got.Width != 0 || got.Height != 0 {
+			t.Fatalf("Image=%dx%d after an update without a size, want 0x0", got.Width, got.Height)
 		}
 	})
 	t.Run("RoundTripZone", func(t *testing.T) {
