@@ -80,10 +80,12 @@ func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 		meta("property", "og:image:height", strconv.Itoa(imgH))
 	}
 	meta("property", "og:image:alt", alt)
-	if !a.Published.IsZero() { // an undated article has no published time
+	// An undated article names no time at all: its updated time is when it
+	// was imported, which link previews would show as its date.
+	if !a.Published.IsZero() {
 		meta("property", "article:published_time", a.Published.UTC().Format(time.RFC3339))
+		meta("property", "article:modified_time", a.Updated.UTC().Format(time.RFC3339))
 	}
-	meta("property", "article:modified_time", a.Updated.UTC().Format(time.RFC3339))
 	if a.Author != "" {
 		meta("name", "author", a.Author)
 	}
@@ -105,10 +107,10 @@ func readerMeta(a *article.Article, base *url.URL, site *Site) string {
 		"headline":         a.Title,
 		"url":              reader,
 		"mainEntityOfPage": reader,
-		"dateModified":     a.Updated.UTC().Format(time.RFC3339),
 	}
 	if !a.Published.IsZero() {
 		ld["datePublished"] = a.Published.UTC().Format(time.RFC3339)
+		ld["dateModified"] = a.Updated.UTC().Format(time.RFC3339)
 	}
 	if desc != "" {
 		ld["description"] = desc

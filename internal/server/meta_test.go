@@ -132,6 +132,20 @@ func TestReaderMeta(t *testing.T) {
 	}
 }
 
+// TestReaderMetaUndated checks that an undated article's page names no
+// time: its updated time is its import's, which previews would show as
+// the article's date.
+func TestReaderMetaUndated(t *testing.T) {
+	base, _ := url.Parse("https://news.example")
+	a := &article.Article{Slug: "undated", Title: "Undated", Tags: []string{}, Updated: time.Date(2026, 12, 5, 7, 0, 0, 0, time.UTC)}
+	head := readerMeta(a, base, testSite(t, "Example Daily"))
+	for _, bad := range []string{"article:published_time", "article:modified_time", "datePublished", "dateModified", "2026-12-05"} {
+		if strings.Contains(head, bad) {
+			t.Errorf("an undated article's head names %s:\n%s", bad, head)
+		}
+	}
+}
+
 func TestReaderMetaHostile(t *testing.T) {
 	e := newEmbedEnv(t, "https://news.example", "")
 	a := e.create(t, hostileDraft())
