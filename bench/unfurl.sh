@@ -13,5 +13,5 @@ if [ -z "$BASE" ]; then
   BASE=http://127.0.0.1:$PORT
   for i in $(seq 50); do curl -fs "$BASE/api/articles" >/dev/null && break; sleep 0.2; done
 fi
-[ -d bench/unfurl/node_modules ] || (cd bench/unfurl && npm ci --no-audit --no-fund)
+[ -d bench/unfurl/node_modules ] || (cd bench/unfurl && npm ci --ignore-scripts --no-audit --no-fund)
 node bench/unfurl/check.mjs "$BASE" "$SITE"
