@@ -30,10 +30,11 @@ function imageSize(buf) {
 }
 async function checkImage(slug, client, url, ogW, ogH) {
   if (!url) return row(slug, client, 'image', false, 'none');
+  if (!ogW || !ogH) return row(slug, client, 'image', false, `no size advertised for ${url}`);
   const abs = new URL(url, base).href;
   const r = await fetch(abs); const buf = Buffer.from(await r.arrayBuffer());
   const s = r.ok ? imageSize(buf) : null;
-  const ok = !!s && (!ogW || (s.w === +ogW && s.h === +ogH));
+  const ok = !!s && s.w === +ogW && s.h === +ogH;
   row(slug, client, 'image', ok, s ? `${s.type} ${s.w}x${s.h} (og ${ogW}x${ogH}) ${abs}` : `HTTP ${r.status} not png/jpeg ${abs}`);
 }
 const day = (d) => (d ? new Date(d).toISOString() : '');
@@ -54,11 +55,16 @@ for (const { slug } of list) {
     row(slug, 'unfurl.js', 'description', !!(og.description || u.description), og.description || u.description);
     const img = (og.images || [])[0] || {};
     await checkImage(slug, 'unfurl.js', img.url || img.secure_url, img.width || ogW, img.height || ogH);
-    row(slug, 'unfurl.js', 'site_name', og.site_name === site, og.site_name);
+    // og:site_name is the article's own site when it names one, else the publisher's.
+    row(slug, 'unfurl.js', 'site_name', og.site_name === (art.site || site), og.site_name);
     if (art.author) row(slug, 'unfurl.js', 'author', u.author === art.author, u.author);
     const oe = u.oEmbed;
     row(slug, 'unfurl.js', 'oembed.provider', !!oe && oe.provider_name === site, oe && oe.provider_name);
-    if (oe) await checkImage(slug, 'unfurl.js', 'oembed.thumbnail' && oe.thumbnail_url, oe.thumbnail_width, oe.thumbnail_height);
+    if (oe) {
+      // unfurl.js 6 gives oEmbed thumbnails as a list of {url, width, height}.
+      const th = (oe.thumbnails || [])[0] || { url: oe.thumbnail_url, width: oe.thumbnail_width, height: oe.thumbnail_height };
+      await checkImage(slug, 'unfurl.js oEmbed', th.url, th.width, th.height);
+    }
   } catch (e) { row(slug, 'unfurl.js', 'fetch', false, e.message); }
   // metascraper
   try {
