@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -150,7 +151,6 @@ func TestEmbedCards(t *testing.T) {
 					t.Fatal(err)
 				}
 				frames := waitSettled(t, ctx, 2)
-				want := float64(embedcard.Height(width, ""))
 				for i, fr := range frames {
 					a := []map[string]any{f.first, f.second}[i]
 					if !strings.HasPrefix(fr.Src, f.srv.URL+"/embed/"+a["slug"].(string)+"?theme="+theme+"#secret=") {
@@ -162,9 +162,27 @@ func TestEmbedCards(t *testing.T) {
 					if fr.Width != float64(min(width, embedcard.DefaultWidth)) {
 						t.Fatalf("iframe width=%v, want %d", fr.Width, min(width, embedcard.DefaultWidth))
 					}
-					// oEmbed's height is the real rendered height.
-					if math.Abs(fr.Height-want) > 2 {
-						t.Fatalf("iframe %d height=%.1f, oEmbed/embedcard.Height says %v", i, fr.Height, want)
+					// The card is as high as its content (waitSettled: the
+					// iframe is the card's height), and nothing in it is cut.
+					if fr.Height < embedcard.MinHeight || fr.Height > 400 {
+						t.Fatalf("iframe %d height=%.1f", i, fr.Height)
+					}
+					clipped, err := frameEval[string](ctx, strings.SplitN(fr.Src, "#", 2)[0], `(() => {
+						const c = document.querySelector(".card"), out = [];
+						if (c.scrollHeight > c.clientHeight + 1) out.push("card " + c.scrollHeight + " > " + c.clientHeight);
+						// No gap under the content: the last box ends at the padding.
+						const cs = getComputedStyle(c), inner = c.getBoundingClientRect().bottom - parseFloat(cs.borderBottomWidth) - parseFloat(cs.paddingBottom);
+						const last = Math.max(...[...c.children].map((e) => e.getBoundingClientRect().bottom));
+						if (inner - last > 1) out.push("a gap of " + Math.round(inner - last) + " px under the content");
+						for (const el of c.querySelectorAll(".card-meta, .card-source")) {
+							if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) out.push(el.className + " cut: " + el.textContent);
+							const r = el.getBoundingClientRect(), cr = c.getBoundingClientRect();
+							if (r.bottom > cr.bottom - 1) out.push(el.className + " below the card");
+						}
+						return out.join("; ");
+					})()`)
+					if err != nil || clipped != "" {
+						t.Fatalf("iframe %d: %s %v", i, clipped, err)
 					}
 					got, err := frameEval[string](ctx, strings.SplitN(fr.Src, "#", 2)[0],
 						`document.documentElement.dataset.theme + " " + getComputedStyle(document.querySelector(".card")).colorScheme`)
@@ -172,6 +190,7 @@ func TestEmbedCards(t *testing.T) {
 						t.Fatalf("card theme=%q, %v; want %q", got, err, theme+" "+theme)
 					}
 				}
+				t.Logf("%s at %d px: a short title with an image %.0f px, a long one without %.0f px (typical, reserved: %d)", theme, width, frames[0].Height, frames[1].Height, embedcard.Height(width, ""))
 				hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll("blockquote.folio-embed")].every(b => b.offsetHeight === 0)`))
 				if err != nil || !hidden {
 					t.Fatalf("fallbacks still shown: %v", err)
@@ -535,4 +554,44 @@ func TestEmbedHostileArticle(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestEmbedAccessibility runs axe-core over the embed card page, as a
+// partner's reader meets it, in both themes and both layouts, with and
+// without a lead image: no serious or critical violation.
+func TestEmbedAccessibility(t *testing.T) {
+	t.Parallel()
+	axe, err := os.ReadFile("testdata/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t)
+	tb := newTab(t)
+	for _, slug := range []string{"what-folio-is-and-what-it-is-for", "trump-and-putin-unironically-discussed-forming-a-cyber-security-unit"} {
+		for _, q := range []string{"theme=light", "theme=dark", "theme=dark&layout=compact", "theme=light&layout=compact"} {
+			t.Run(slug[:12]+"/"+q, func(t *testing.T) {
+				tb.nav(srv.URL + "/embed/" + slug + "?" + q)
+				tb.waitFor(`document.querySelector(".card") !== null`)
+				eval[bool](tb, string(axe)+";true")
+				res := eval[struct {
+					Serious, Minor []string
+					Passes         int
+				}](tb, `axe.run(document, {resultTypes: ["violations"]}).then(r => {
+					const say = (v) => v.id + " (" + v.impact + "): " + v.help + " at " + v.nodes.map(n => n.target.join(" ")).join(", ");
+					return {
+						Serious: r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(say),
+						Minor: r.violations.filter(v => v.impact !== "serious" && v.impact !== "critical").map(say),
+						Passes: r.passes.length,
+					};
+				})`)
+				if len(res.Serious) > 0 {
+					t.Fatalf("axe found %d serious violations:\n%s", len(res.Serious), strings.Join(res.Serious, "\n"))
+				}
+				if res.Passes < 8 {
+					t.Fatalf("axe passed only %d rules: did it run?", res.Passes)
+				}
+				t.Logf("axe: no serious violation, %d rules passed; minor: %q", res.Passes, res.Minor)
+			})
+		}
+	}
 }

@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"strconv"
 	"strings"
 	"testing"
+
+	"folio/embedcard"
 
 	"github.com/chromedp/chromedp"
 )
@@ -42,8 +45,8 @@ func TestReaderEmbedPanel(t *testing.T) {
 	if !strings.Contains(src, "layout=compact") {
 		t.Fatalf("card src %q after picking the compact layout", src)
 	}
-	if h := eval[string](tb, `document.getElementById("embed-live").getAttribute("height")`); h != "142" {
-		t.Fatalf("compact card height %s, want 142", h)
+	if h := eval[string](tb, `document.getElementById("embed-live").getAttribute("height")`); h != strconv.Itoa(embedcard.HeightCompact) {
+		t.Fatalf("compact card height %s, want %d", h, embedcard.HeightCompact)
 	}
 	code := eval[string](tb, `document.getElementById("embed-code").value`)
 	for _, want := range []string{`class="folio-embed"`, `theme=dark`, `data-layout="compact"`, srv.URL + `/embed.js`, srv.URL + `/a/` + slug} {

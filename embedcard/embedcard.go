@@ -15,11 +15,12 @@ import (
 	"folio/article"
 )
 
-// Card geometry. The card page's style sheet (web/embed.css) lays the card
-// out in fixed-height boxes so that its height depends only on the layout,
-// never on the length of the text or the fonts installed: long titles and
-// excerpts are clamped with an ellipsis. These figures must match that
-// style sheet; the browser tests check that they do.
+// Card geometry. The card page's style sheet (web/embed.css) makes the
+// card as high as its content (the title and excerpt clamped to a few
+// lines, the byline wrapping); the card page reports that height to the
+// loader. HeightWide and HeightCompact are the height of a typical card (a
+// two-line title, a one-line byline): what the loader reserves before the
+// card reports, and what oEmbed gives as the iframe's height.
 const (
 	// DefaultWidth is the card's width in CSS pixels when nothing smaller
 	// is asked for. The loader never lets the iframe grow wider.
@@ -27,15 +28,14 @@ const (
 	// CompactBelow is the width under which the automatic layout turns
 	// compact (the style sheet's container query breakpoint).
 	CompactBelow = 400
-	// HeightWide is the card's height in the wide layout: a 1 px border,
-	// 16 px padding and a 160 px text column (title 2×22, byline 18,
-	// excerpt 3×20, tags 18, gaps 6+6+8) beside a 160 px high image.
+	// HeightWide is a typical card's height in the wide layout: a 1 px
+	// border, 16 px padding and the 160 px high image beside the text
+	// column (title 2×22, byline 18, excerpt 3×20, tags 18, gaps 3×6).
 	HeightWide = 1 + 16 + 160 + 16 + 1
-	// HeightCompact is the card's height in the compact layout: a 1 px
-	// border, 12 px padding, a 66 px row holding the 64 px thumbnail and a
-	// three-line title (3×22), the byline (18), the tags (18) and gaps of 6
-	// and 8; no excerpt.
-	HeightCompact = 1 + 12 + 66 + 6 + 18 + 8 + 18 + 12 + 1
+	// HeightCompact is a typical card's height in the compact layout: a
+	// 1 px border, 12 px padding, the 64 px thumbnail beside the title,
+	// the byline (18) and the tags (18), with gaps of 6; no excerpt.
+	HeightCompact = 1 + 12 + 64 + 6 + 18 + 6 + 18 + 12 + 1
 	// MinHeight and MaxHeight bound the height the loader accepts from a
 	// card page.
 	MinHeight = 40
@@ -158,9 +158,9 @@ func LoaderURL(base string) string {
 	return strings.TrimRight(base, "/") + "/embed.js"
 }
 
-// Height returns the card's height in CSS pixels at the width (in CSS
-// pixels) for the layout. It is exact, not an estimate: the card is built
-// from fixed-height boxes (see HeightWide and HeightCompact).
+// Height returns a typical card's height in CSS pixels at the width (in
+// CSS pixels) for the layout (see HeightWide and HeightCompact); the card
+// page reports its real height, which follows its content.
 func Height(width int, layout string) int {
 	if layout == LayoutCompact || width < CompactBelow {
 		return HeightCompact

@@ -110,7 +110,7 @@ func TestHeight(t *testing.T) {
 			t.Fatalf("Height(%d, %q)=%d, want %d", tt.width, tt.layout, got, tt.want)
 		}
 	}
-	if HeightWide != 194 || HeightCompact != 142 {
+	if HeightWide != 194 || HeightCompact != 138 {
 		t.Fatalf("heights %d, %d: web/embed.css and web/embed.js must change with them", HeightWide, HeightCompact)
 	}
 	if w, h := ImageBox(550, ""); w != 175 || h != 160 {

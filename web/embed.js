@@ -6,7 +6,7 @@
   if (w.FolioEmbed) return; // one loader per page handles every embed
   // Heights must match package embed (HeightWide, HeightCompact, CompactBelow,
   // DefaultWidth, MinHeight, MaxHeight).
-  var HW = 194, HC = 142, NARROW = 400, DW = 550, MIN = 40, MAX = 1000;
+  var HW = 194, HC = 138, NARROW = 400, DW = 550, MIN = 40, MAX = 1000;
   var frames = [], pending = 0;
   w.FolioEmbed = { scan: scan };
 
@@ -31,7 +31,8 @@
       "px;border-radius:12px;color-scheme:normal";
     b.parentNode.insertBefore(f, b);
     b.style.display = "none";
-    // Reserve the height the card will have at this width, so nothing jumps.
+    // Reserve a typical card's height at this width (embedcard.Height); the
+    // card page then reports its own, which follows its content.
     f.style.height = (b.getAttribute("data-layout") === "compact" ||
       f.getBoundingClientRect().width < NARROW ? HC : HW) + "px";
     frames.push({ f: f, s: s });
