@@ -510,3 +510,30 @@ func recordRequests(t *testing.T, ctx context.Context) func() []string {
 		return slices.Clone(urls)
 	}
 }
+
+// axeResult is what axe-core found on a page: violations by impact, and how
+// many rules passed (a run that passed few rules did not really run).
+type axeResult struct {
+	Serious, Minor []string // serious and critical; moderate and minor
+	Passes         int
+}
+
+// runAxe runs axe-core (testdata/axe.min.js) over the tab's document with
+// the options (a JavaScript object literal, such as "{iframes: false}").
+func runAxe(tb *tab, options string) axeResult {
+	tb.t.Helper()
+	axe, err := os.ReadFile("testdata/axe.min.js")
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	eval[bool](tb, string(axe)+";true")
+	res := eval[axeResult](tb, `axe.run(document, Object.assign({resultTypes: ["violations"]}, `+options+`)).then(r => {
+		const say = (v) => v.id + " (" + v.impact + "): " + v.help + " at " + v.nodes.map(n => n.target.join(" ")).join(", ");
+		const serious = (v) => v.impact === "serious" || v.impact === "critical";
+		return {Serious: r.violations.filter(serious).map(say), Minor: r.violations.filter(v => !serious(v)).map(say), Passes: r.passes.length};
+	})`)
+	if res.Passes < 8 {
+		tb.t.Fatalf("axe passed only %d rules: did it run?", res.Passes)
+	}
+	return res
+}
