@@ -434,12 +434,16 @@ func (tb *tab) nav(url string) {
 }
 
 // waitMounted waits until the WebAssembly app has rendered the page.
+// appMounted is a JavaScript expression that starts the app, as a reader's
+// first use of a control would, and is true once it has mounted.
+const appMounted = `(window.folioApp && window.folioApp.start(), document.querySelector(".page[data-side=client]") !== null)`
+
 // On the home list and an article the app starts only when it is needed
 // (internal/server/appstart.js): waitMounted starts it as a reader's first
 // use of a control would.
 func (tb *tab) waitMounted() {
 	tb.t.Helper()
-	tb.waitFor(`(window.folioApp && window.folioApp.start(), document.querySelector(".page[data-side=client]") !== null)`)
+	tb.waitFor(appMounted)
 }
 
 // waitFor polls a JavaScript expression until it is truthy. It keeps

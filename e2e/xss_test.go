@@ -329,7 +329,7 @@ func TestXSSPreview(t *testing.T) {
 	browser := xssBrowser(t)
 	x := newXSSTab(t, browser, xssAllow{Origins: []string{srv.URL}}, false)
 	x.nav(srv.URL + "/preview")
-	xssWait(x, `(window.folioApp && window.folioApp.start(), document.querySelector(".page[data-side=client]") !== null) && document.querySelector("#pv-output[data-rev]") !== null`)
+	xssWait(x, appMounted+` && document.querySelector("#pv-output[data-rev]") !== null`)
 	for _, p := range x.takeProblems() {
 		t.Errorf("/preview: %s", p)
 	}

@@ -428,8 +428,14 @@ func (p *pages) fixHead(header http.Header, body []byte, u *url.URL, status int)
 		return body
 	}
 	body = append(bytes.Replace(body[:end], []byte(goappViewport), []byte(ourViewport), 1), body[end:]...)
+	return injectHead(body, p.head+p.pageMeta(header, body, u, status))
+}
+
+// pageMeta is the metadata of the page in its head: the site's, and an
+// article's or the home page's own.
+func (p *pages) pageMeta(header http.Header, body []byte, u *url.URL, status int) string {
 	if status != http.StatusOK {
-		return injectHead(body, p.head+siteMeta(p.site, p.baseURL, true))
+		return siteMeta(p.site, p.baseURL, true)
 	}
 	switch {
 	case app.ArticleSlug(u.Path) != "":
@@ -437,14 +443,14 @@ func (p *pages) fixHead(header http.Header, body []byte, u *url.URL, status int)
 			Article *article.Article `json:"article"`
 		}
 		if err := json.Unmarshal(stateJSON(body), &st); err != nil || st.Article == nil {
-			return injectHead(body, p.head)
+			return ""
 		}
 		header.Set("Link", oembedLink(st.Article, p.baseURL))
-		return injectHead(body, p.head+siteMeta(p.site, p.baseURL, true)+readerMeta(st.Article, p.baseURL, p.site))
+		return siteMeta(p.site, p.baseURL, true) + readerMeta(st.Article, p.baseURL, p.site)
 	case u.Path == "/":
-		return injectHead(body, p.head+siteMeta(p.site, p.baseURL, false)+feedLinks(p.baseURL, p.site))
+		return siteMeta(p.site, p.baseURL, false) + feedLinks(p.baseURL, p.site)
 	}
-	return injectHead(body, p.head+siteMeta(p.site, p.baseURL, false))
+	return siteMeta(p.site, p.baseURL, false)
 }
 
 // bufferedResponse collects go-app's response so that servePage can fix
