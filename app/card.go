@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,9 @@ type Card struct {
 	// ISourceName and ISourceLogo name the publisher on a card shown on
 	// another site (the embed), in place of the tags: whose story it is.
 	ISourceName, ISourceLogo string
+	// ISizes is the image's sizes attribute, how wide its box is drawn:
+	// "" for the site's lists (ListImageSizes).
+	ISizes string
 }
 
 // NewCard returns a card for the summary with the defaults of the site's
@@ -64,6 +68,10 @@ func (c *Card) Source(name, logo string) *Card {
 
 // Eager makes the image load at once.
 func (c *Card) Eager(v bool) *Card { c.IEager = v; return c }
+
+// Sizes sets the image's sizes attribute, for a card laid out otherwise
+// than in the site's lists.
+func (c *Card) Sizes(v string) *Card { c.ISizes = v; return c }
 
 // Class adds classes to the card.
 func (c *Card) Class(v string) *Card { c.IClass = v; return c }
@@ -113,30 +121,55 @@ func (c *Card) footer() app.UI {
 }
 
 // The intrinsic size a card declares for its image: its box's 16:9 ratio.
+// cardImageWidth is also the width of the candidate given as src to the
+// clients that read no srcset.
 const (
-	cardImageWidth  = "640"
-	cardImageHeight = "360"
+	cardImageWidth  = 640
+	cardImageHeight = 360
 )
+
+// ListImageSizes is how wide a card's image is drawn in the site's lists
+// (site.css: .main is at most 72rem with 1rem padding, .cards a grid of
+// columns at least 20rem wide with 1.25rem gaps): three columns from
+// 64.5rem, two from 43.25rem, one below.
+const ListImageSizes = "(min-width: 72rem) 22.5rem, (min-width: 64.5rem) calc((100vw - 4.5rem) / 3), " +
+	"(min-width: 43.25rem) calc((100vw - 3.25rem) / 2), calc(100vw - 2rem)"
 
 func (c *Card) image() app.UI {
 	img := c.ISummary.Image
 	if img == nil || img.Src == "" {
 		return nil
 	}
-	src := safeURL(img.Src)
+	src := safeURL(img.Fit(cardImageWidth))
 	if src == "" {
 		return nil
 	}
 	// The box is 16:9 (site.css, embed.css): width and height give the
 	// browser that ratio before the image arrives, so nothing moves when it
-	// does. article.Image carries one address, no candidates, so there is
-	// no srcset to offer.
+	// does. The article's other widths let the browser fetch the one that
+	// fits the box; src is the narrowest that fills a 640 px box.
 	el := app.Img().Class("card-img").Src(src).Alt(attr(img.Alt)).
-		Attr("width", cardImageWidth).Attr("height", cardImageHeight).Attr("decoding", "async")
+		Width(cardImageWidth).Height(cardImageHeight).Attr("decoding", "async")
+	if set := srcsetAttr(img); set != "" {
+		el = el.Attr("srcset", set).Attr("sizes", cmp.Or(c.ISizes, ListImageSizes))
+	}
 	if !c.IEager {
 		el = el.Attr("loading", "lazy")
 	}
 	return app.Div().Class("card-media").Body(el)
+}
+
+// srcsetAttr returns the image's candidates (article.Image.Candidates) as
+// a srcset attribute, each URL made safe and escaped (safeURL); "" when it
+// has none.
+func srcsetAttr(img *article.Image) string {
+	var safe []article.ImageSource
+	for _, c := range img.Candidates() {
+		if u := safeURL(c.Src); u != "" && !strings.HasSuffix(u, ",") {
+			safe = append(safe, article.ImageSource{Src: u, Width: c.Width})
+		}
+	}
+	return article.SrcsetString(safe)
 }
 
 func (c *Card) meta() app.UI {

@@ -130,8 +130,9 @@ func removeSaved(slug string) error {
 	return workerCall(map[string]any{"type": "folio-remove", "slug": slug, "images": jsStrings(images)})
 }
 
-// articleImages returns the absolute http(s) URLs of the lead image and
-// the images in the rendered article body.
+// articleImages returns the absolute http(s) URLs of the lead image (its
+// src, a card's and the one shown) and the images in the rendered article
+// body.
 func articleImages(a *article.Article) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -143,9 +144,15 @@ func articleImages(a *article.Article) []string {
 	}
 	if a.Image != nil {
 		add(a.Image.Src)
+		add(a.Image.Fit(cardImageWidth)) // a card's src: the saved list shows it
 	}
 	if !app.IsClient {
 		return out
+	}
+	// The width this screen chose for the lead image: offline, the browser
+	// chooses it again (or falls back to src: web/folio.js).
+	if lead := app.Window().Get("document").Call("querySelector", ".lead-img"); lead.Truthy() {
+		add(jsString(lead.Get("currentSrc")))
 	}
 	imgs := app.Window().Get("document").Call("querySelectorAll", ".article-body img")
 	for i := 0; i < imgs.Length(); i++ {

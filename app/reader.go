@@ -456,6 +456,11 @@ func (r *reader) display() app.UI {
 	)
 }
 
+// leadImageSizes is how wide the reader draws the lead image: the text
+// column, at most about 46rem (site.css: .reader is --measure wide, 86ch
+// at the widest), less the page's padding on a phone.
+const leadImageSizes = "(min-width: 48rem) 46rem, calc(100vw - 2rem)"
+
 func leadImage(img *article.Image) app.UI {
 	if img == nil {
 		return nil
@@ -481,10 +486,15 @@ func leadImage(img *article.Image) app.UI {
 	if len(caption) > 0 {
 		figcaption = app.FigCaption().Body(caption...)
 	}
-	return app.Figure().Class("lead").Body(
-		app.Img().Class("lead-img").Src(src).Alt(attr(img.Alt)).Attr("decoding", "async").Attr("fetchpriority", "high"),
-		figcaption,
-	)
+	el := app.Img().Class("lead-img").Src(src).Alt(attr(img.Alt)).Attr("decoding", "async").Attr("fetchpriority", "high")
+	if img.HasSize() {
+		// The box keeps the picture's ratio before it arrives.
+		el = el.Width(img.Width).Height(img.Height)
+	}
+	if set := srcsetAttr(img); set != "" {
+		el = el.Attr("srcset", set).Attr("sizes", leadImageSizes)
+	}
+	return app.Figure().Class("lead").Body(el, figcaption)
 }
 
 func readerFooter(a *article.Article) app.UI {

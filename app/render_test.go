@@ -97,6 +97,60 @@ func TestCardEmbedOptions(t *testing.T) {
 	}
 }
 
+func TestImageSrcset(t *testing.T) {
+	// A card offers the article's other widths with the sizes of its box,
+	// and gives as src the narrowest that fills a 640 px box; the reader's
+	// lead image offers them too, with its size. Each candidate's URL is
+	// made safe and escaped: what the browser reads is what was stored.
+	img := &article.Image{Src: "https://img.example/full.jpg", Alt: "A harbour", Width: 1600, Height: 900, Srcset: []article.ImageSource{
+		{Src: `https://img.example/a.jpg?w=320&h="onerror="x`, Width: 320},
+		{Src: "https://img.example/w_800,c_fill/a.jpg", Width: 800},
+		{Src: "javascript:alert(1)", Width: 900}, // never stored; dropped if it were
+		{Src: "https://img.example/a.jpg?w=1200", Width: 1200},
+	}}
+	wantSet := `https://img.example/a.jpg?w=320&h=%22onerror=%22x 320w, https://img.example/w_800,c_fill/a.jpg 800w, ` +
+		`https://img.example/a.jpg?w=1200 1200w, https://img.example/full.jpg 1600w`
+	check := func(t *testing.T, out, class, src, sizes string) *html.Node {
+		t.Helper()
+		var el *html.Node
+		for _, n := range parse(t, out)["img"] {
+			if c, _ := htmltest.Lookup(n, "class"); c == class {
+				el = n
+			}
+		}
+		if el == nil {
+			t.Fatalf("no img.%s in\n%s", class, out)
+		}
+		for name, want := range map[string]string{"src": src, "srcset": wantSet, "sizes": sizes} {
+			if got, _ := htmltest.Lookup(el, name); got != want {
+				t.Errorf("%s=%q, want %q", name, got, want)
+			}
+		}
+		return el
+	}
+	s := article.Summary{Slug: "harbour", Title: "Harbour", Image: img}
+	check(t, app.HTMLString(NewCard(s)), "card-img", "https://img.example/w_800,c_fill/a.jpg", ListImageSizes)
+	check(t, app.HTMLString(NewCard(s).Sizes("114px")), "card-img", "https://img.example/w_800,c_fill/a.jpg", "114px")
+
+	a := s.Article("<p>Body.</p>")
+	lead := check(t, app.HTMLString(&reader{art: a, status: ready, slug: a.Slug}), "lead-img", "https://img.example/full.jpg", leadImageSizes)
+	if w, _ := htmltest.Lookup(lead, "width"); w != "1600" {
+		t.Errorf("lead image width=%q, want 1600", w)
+	}
+	if h, _ := htmltest.Lookup(lead, "height"); h != "900" {
+		t.Errorf("lead image height=%q, want 900", h)
+	}
+
+	// Without a srcset: the src alone, no sizes.
+	s.Image = &article.Image{Src: "https://img.example/full.jpg"}
+	el := parse(t, app.HTMLString(NewCard(s)))["img"][0]
+	for _, name := range []string{"srcset", "sizes"} {
+		if v, ok := htmltest.Lookup(el, name); ok {
+			t.Errorf("%s=%q on an image without candidates", name, v)
+		}
+	}
+}
+
 func TestReaderHostile(t *testing.T) {
 	s := hostileSummary()
 	a := &article.Article{

@@ -35,13 +35,17 @@ const (
 // Width and Height are the image's size in pixels, both 0 when it is not
 // known: from the importer's metadata, the client, or read once from the
 // image's header when the article was written.
+//
+// Srcset is the same picture at other widths, as the source page offered
+// them (see ImageSource); pages let the browser pick the one that fits.
 type Image struct {
-	Src     string `json:"src"`
-	Alt     string `json:"alt,omitempty"`
-	Caption string `json:"caption,omitempty"`
-	Credit  string `json:"credit,omitempty"`
-	Width   int    `json:"width,omitempty"`
-	Height  int    `json:"height,omitempty"`
+	Src     string        `json:"src"`
+	Alt     string        `json:"alt,omitempty"`
+	Caption string        `json:"caption,omitempty"`
+	Credit  string        `json:"credit,omitempty"`
+	Width   int           `json:"width,omitempty"`
+	Height  int           `json:"height,omitempty"`
+	Srcset  []ImageSource `json:"srcset,omitempty"`
 }
 
 // HasSize reports whether the image's width and height are known.
@@ -195,6 +199,9 @@ func (a *Article) Validate() error {
 			}
 		}
 		if err := a.Image.validSize(); err != nil {
+			return err
+		}
+		if err := a.Image.validSrcset(); err != nil {
 			return err
 		}
 		for name, v := range map[string]string{"image.alt": a.Image.Alt, "image.caption": a.Image.Caption, "image.credit": a.Image.Credit} {

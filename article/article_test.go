@@ -2,6 +2,7 @@ package article_test
 
 import (
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -214,6 +215,30 @@ func TestValidate(t *testing.T) {
 		}, "image.height is 100001"},
 		{"WidthOnly", func(a *article.Article) { a.Image = &article.Image{Src: "https://example.com/a.png", Width: 10} }, "give both or neither"},
 		{"SizeNoSrc", func(a *article.Article) { a.Image = &article.Image{Caption: "c", Width: 10, Height: 10} }, "need an image.src"},
+		{"SrcsetNoSrc", func(a *article.Article) {
+			a.Image = &article.Image{Caption: "c", Srcset: []article.ImageSource{{Src: "https://e.com/a.png", Width: 10}}}
+		}, "image.srcset needs an image.src"},
+		{"SrcsetScheme", func(a *article.Article) {
+			a.Image = &article.Image{Src: "https://e.com/a.png", Srcset: []article.ImageSource{{Src: "javascript:alert(1)", Width: 10}}}
+		}, "image.srcset[0].src"},
+		{"SrcsetSpace", func(a *article.Article) {
+			a.Image = &article.Image{Src: "https://e.com/a.png", Srcset: []article.ImageSource{{Src: "https://e.com/a b.png", Width: 10}}}
+		}, "white space"},
+		{"SrcsetComma", func(a *article.Article) {
+			a.Image = &article.Image{Src: "https://e.com/a.png", Srcset: []article.ImageSource{{Src: "https://e.com/a.png,", Width: 10}}}
+		}, "comma"},
+		{"SrcsetWidth", func(a *article.Article) {
+			a.Image = &article.Image{Src: "https://e.com/a.png", Srcset: []article.ImageSource{{Src: "https://e.com/a.png", Width: 0}}}
+		}, "image.srcset[0].width is 0"},
+		{"SrcsetOrder", func(a *article.Article) {
+			a.Image = &article.Image{Src: "https://e.com/a.png", Srcset: []article.ImageSource{{Src: "https://e.com/b.png", Width: 640}, {Src: "https://e.com/c.png", Width: 640}}}
+		}, "narrowest first"},
+		{"SrcsetMany", func(a *article.Article) {
+			a.Image = &article.Image{Src: "https://e.com/a.png"}
+			for w := 1; w <= article.MaxSrcset+1; w++ {
+				a.Image.Srcset = append(a.Image.Srcset, article.ImageSource{Src: "https://e.com/a.png", Width: w})
+			}
+		}, "limit is 16"},
 		{"BadDir", func(a *article.Article) { a.Dir = "up" }, "dir"},
 		{"BadLang", func(a *article.Article) { a.Lang = "<script>" }, "lang"},
 		{"ManyTags", func(a *article.Article) { a.Tags = strings.Fields(strings.Repeat("t ", 21)) }, "tags"},
@@ -289,6 +314,76 @@ func FuzzValidURL(f *testing.F) {
 			if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
 				t.Fatalf("ValidURL accepted port %q in %q", p, s)
 			}
+		}
+	})
+}
+
+func TestSrcset(t *testing.T) {
+	// ParseSrcset reads HTML's srcset syntax and keeps the width candidates.
+	for _, tt := range []struct{ in, want string }{
+		{"a.jpg 320w, b.jpg 640w", "a.jpg 320w, b.jpg 640w"},
+		{"  a.jpg   320w ,b.jpg 640W ", "a.jpg 320w, b.jpg 640w"},
+		{"https://e.com/w_320,c_fill/a.jpg 320w", "https://e.com/w_320,c_fill/a.jpg 320w"}, // a comma inside a URL
+		{"a.jpg, b.jpg 2x, c.jpg 640w", "c.jpg 640w"},                                      // "url," ends a candidate
+		{"a.jpg 1x, b.jpg 2x", ""},
+		{"a.jpg 320w 2x, b.jpg 0w, c.jpg -5w, d.jpg 1.5w, e.jpg +9w, f.jpg 100001w, g.jpg 100000w", "g.jpg 100000w"},
+		{"a.jpg (odd, descriptor) 320w, b.jpg 640w", "b.jpg 640w"},
+		{"", ""},
+		{",,, ,", ""},
+	} {
+		if got := article.SrcsetString(article.ParseSrcset(tt.in)); got != tt.want {
+			t.Errorf("ParseSrcset(%q)=%q, want %q", tt.in, got, tt.want)
+		}
+	}
+
+	// SrcsetString writes narrowest first, and what it writes parses back.
+	set := []article.ImageSource{{Src: "https://e.com/a,b.jpg", Width: 960}, {Src: "https://e.com/c.jpg?w=480", Width: 480}}
+	s := article.SrcsetString(set)
+	if s != "https://e.com/c.jpg?w=480 480w, https://e.com/a,b.jpg 960w" {
+		t.Fatalf("SrcsetString=%q", s)
+	}
+	if back := article.ParseSrcset(s); !reflect.DeepEqual(back, []article.ImageSource{set[1], set[0]}) {
+		t.Fatalf("ParseSrcset(SrcsetString(x))=%+v", back)
+	}
+
+	// Fit picks the narrowest candidate at least as wide as the box, the
+	// src among them when its width is known.
+	img := &article.Image{Src: "https://e.com/full.jpg", Width: 1200, Height: 675, Srcset: []article.ImageSource{
+		{Src: "https://e.com/480.jpg", Width: 480}, {Src: "https://e.com/960.jpg", Width: 960}}}
+	for _, tt := range []struct {
+		box  int
+		want string
+	}{{1, "https://e.com/480.jpg"}, {480, "https://e.com/480.jpg"}, {481, "https://e.com/960.jpg"}, {1000, "https://e.com/full.jpg"}, {5000, "https://e.com/full.jpg"}} {
+		if got := img.Fit(tt.box); got != tt.want {
+			t.Errorf("Fit(%d)=%q, want %q", tt.box, got, tt.want)
+		}
+	}
+	if got := len(img.Candidates()); got != 3 {
+		t.Errorf("Candidates has %d, want 3 (the src's width is known)", got)
+	}
+	img.Width, img.Height = 0, 0
+	if got := img.Fit(5000); got != "https://e.com/960.jpg" {
+		t.Errorf("Fit(5000) without the src's width=%q, want the widest candidate", got)
+	}
+	if got := (&article.Image{Src: "https://e.com/x.jpg"}).Fit(640); got != "https://e.com/x.jpg" {
+		t.Errorf("Fit without a srcset=%q, want the src", got)
+	}
+}
+
+func FuzzSrcset(f *testing.F) {
+	// What ParseSrcset reads, SrcsetString writes so that it reads back the
+	// same, narrowest first: the form the stores keep.
+	for _, s := range []string{"a.jpg 320w, b.jpg 640w", "https://e.com/w_1,c/a.jpg 1w,b 2w", "a, b 1w", "x (1, 2) 3w, y 4w", ",a 5w,,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p := article.ParseSrcset(s)
+		out := article.SrcsetString(p)
+		back := article.ParseSrcset(out)
+		sorted := slices.Clone(p)
+		slices.SortStableFunc(sorted, func(a, b article.ImageSource) int { return a.Width - b.Width })
+		if len(back) != len(sorted) || (len(back) > 0 && !reflect.DeepEqual(back, sorted)) {
+			t.Fatalf("ParseSrcset(%q)=%+v; written %q reads back %+v", s, p, out, back)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -519,6 +520,68 @@ func TestArticleImageSrc(t *testing.T) {
 				t.Fatalf("report=%+v, want image removal %q", report, tt.wantRemoved)
 			}
 		})
+	}
+}
+
+func TestArticleImageSrcset(t *testing.T) {
+	// The srcset is cleaned as the src is: candidates resolved against the
+	// article's URL, the ones that are not http(s) or have no usable width
+	// dropped and reported, one per width, narrowest first, at most
+	// article.MaxSrcset; none is kept without a src.
+	d := &Draft{Title: "T", URL: "https://news.example/a/", Image: &article.Image{Src: "https://cdn.example/full.jpg", Srcset: []article.ImageSource{
+		{Src: "https://cdn.example/960.jpg", Width: 960},
+		{Src: "480.jpg", Width: 480},
+		{Src: "javascript:alert(1)", Width: 500},
+		{Src: "https://cdn.example/zero.jpg", Width: 0},
+		{Src: "https://cdn.example/a b.jpg?x=1 2", Width: 600},
+		{Src: "https://cdn.example/again-960.jpg", Width: 960},
+		{Src: "https://cdn.example/trailing.jpg,", Width: 700},
+	}}}
+	a, report, err := d.Article(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := article.SrcsetString(a.Image.Srcset)
+	if got != "https://news.example/a/480.jpg 480w, https://cdn.example/960.jpg 960w" {
+		t.Fatalf("srcset %q", got)
+	}
+	var names []string
+	for _, r := range report {
+		if r.On == "image.srcset" {
+			names = append(names, r.Name)
+		}
+	}
+	if strings.Join(names, ",") != "javascript:,no width,invalid,invalid" {
+		t.Fatalf("srcset removals %q (report %+v)", names, report)
+	}
+
+	many := &Draft{Title: "T", Image: &article.Image{Src: "https://cdn.example/full.jpg"}}
+	for w := article.MaxSrcset + 4; w > 0; w-- {
+		many.Image.Srcset = append(many.Image.Srcset, article.ImageSource{Src: fmt.Sprintf("https://cdn.example/%d.jpg", w), Width: w})
+	}
+	a, _, err = many.Article(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(a.Image.Srcset); n != article.MaxSrcset || a.Image.Srcset[0].Width != 1 {
+		t.Fatalf("%d candidates from %d, the first %d wide; want the %d narrowest", n, article.MaxSrcset+4, a.Image.Srcset[0].Width, article.MaxSrcset)
+	}
+
+	gone := &Draft{Title: "T", Image: &article.Image{Src: "data:image/png;base64,AAAA", Caption: "C", Srcset: []article.ImageSource{{Src: "https://cdn.example/1.jpg", Width: 1}}}}
+	if a, _, err = gone.Article(now); err != nil || len(a.Image.Srcset) != 0 {
+		t.Fatalf("Article()=%+v, %v: want a caption without a srcset once the src is gone", a.Image, err)
+	}
+
+	// Markdown front matter names it in HTML's syntax.
+	md, err := Markdown([]byte("---\ntitle: T\nimage:\n  src: https://cdn.example/full.jpg\n  srcset: https://cdn.example/480.jpg 480w, https://cdn.example/960.jpg 960w\n---\nText.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := article.SrcsetString(md.Image.Srcset); got != "https://cdn.example/480.jpg 480w, https://cdn.example/960.jpg 960w" {
+		t.Fatalf("Markdown srcset %q", got)
+	}
+	if _, err := Markdown([]byte("---\ntitle: T\nimage:\n  src: https://cdn.example/full.jpg\n  srcset: https://cdn.example/2.jpg 2x\n---\nText.\n")); err == nil || !strings.Contains(err.Error(), "no width candidates") {
+		t.Fatalf("Markdown with a density-only srcset: %v, want an error naming it", err)
 	}
 }
 

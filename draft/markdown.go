@@ -254,7 +254,7 @@ func imageValue(v *yaml.Node) (*article.Image, error) {
 		return &article.Image{Src: s}, nil
 	}
 	if v.Kind != yaml.MappingNode {
-		return nil, errors.New("want a URL or a map with src, alt, caption and credit")
+		return nil, errors.New("want a URL or a map with src, alt, caption, credit and srcset")
 	}
 	img := &article.Image{}
 	for i := 0; i+1 < len(v.Content); i += 2 {
@@ -272,11 +272,16 @@ func imageValue(v *yaml.Node) (*article.Image, error) {
 			img.Caption = s
 		case "credit":
 			img.Credit = s
+		case "srcset":
+			img.Srcset = article.ParseSrcset(s)
+			if len(img.Srcset) == 0 && strings.TrimSpace(s) != "" {
+				return nil, fmt.Errorf("srcset %q has no width candidates (\"url 640w, url 1280w\")", s)
+			}
 		default:
-			return nil, fmt.Errorf("unknown key %q (want src, alt, caption or credit)", k)
+			return nil, fmt.Errorf("unknown key %q (want src, alt, caption, credit or srcset)", k)
 		}
 	}
-	if *img == (article.Image{}) {
+	if img.Src == "" && img.Alt == "" && img.Caption == "" && img.Credit == "" && len(img.Srcset) == 0 {
 		return nil, nil
 	}
 	return img, nil

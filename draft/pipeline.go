@@ -2,6 +2,7 @@ package draft
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -88,8 +89,11 @@ func (d *Draft) Article(now time.Time) (*article.Article, sanitize.Report, error
 		if removed != nil {
 			report = append(report, *removed)
 		}
-		if img.Src == "" { // a size is of a picture; none is left
-			img.Width, img.Height = 0, 0
+		var dropped []sanitize.Removal
+		img.Srcset, dropped = imageSrcset(img.Srcset, base)
+		report = append(report, dropped...)
+		if img.Src == "" { // a size or a srcset is of a picture; none is left
+			img.Width, img.Height, img.Srcset = 0, 0, nil
 		}
 		if img.Src != "" || img.Caption != "" || img.Credit != "" {
 			a.Image = &img
@@ -109,6 +113,44 @@ func (d *Draft) Article(now time.Time) (*article.Article, sanitize.Report, error
 	return a, report, nil
 }
 
+// imageSrcset cleans an image's srcset as imageSrc cleans its src: each
+// candidate resolved against base and kept if it is an http(s) URL that
+// HTML's srcset syntax keeps whole, with a width of 1–article.MaxImageSide;
+// then narrowest first, one per width (the first given), at most
+// article.MaxSrcset of them. The removals name the candidates dropped.
+func imageSrcset(in []article.ImageSource, base *url.URL) ([]article.ImageSource, []sanitize.Removal) {
+	var out []article.ImageSource
+	var report []sanitize.Removal
+	for _, c := range in {
+		if !utf8.ValidString(c.Src) {
+			report = append(report, sanitize.Removal{Kind: "url", Name: "invalid", On: "image.srcset", Count: 1})
+			continue
+		}
+		src, removed := imageSrc(c.Src, base)
+		if removed == nil && src != "" && (strings.ContainsAny(src, " \t\n\f\r") || strings.HasPrefix(src, ",") || strings.HasSuffix(src, ",")) {
+			removed = imageRemoval(c.Src, "invalid")
+		}
+		if removed == nil && src != "" && (c.Width < 1 || c.Width > article.MaxImageSide) {
+			removed = imageRemoval(c.Src, "no width")
+		}
+		if removed != nil {
+			removed.On = "image.srcset"
+			report = append(report, *removed)
+			continue
+		}
+		if src == "" || slices.ContainsFunc(out, func(o article.ImageSource) bool { return o.Width == c.Width }) {
+			continue
+		}
+		out = append(out, article.ImageSource{Src: src, Width: c.Width})
+	}
+	slices.SortStableFunc(out, func(a, b article.ImageSource) int { return a.Width - b.Width })
+	if len(out) > article.MaxSrcset {
+		report = append(report, sanitize.Removal{Kind: "url", Name: "over the limit", On: "image.srcset", Count: len(out) - article.MaxSrcset})
+		out = out[:article.MaxSrcset]
+	}
+	return out, report
+}
+
 // imageSrc resolves an image source against base and returns it if it is
 // an http(s) URL. Otherwise it returns "" and the removal to report.
 func imageSrc(src string, base *url.URL) (string, *sanitize.Removal) {
@@ -116,16 +158,7 @@ func imageSrc(src string, base *url.URL) (string, *sanitize.Removal) {
 	if src == "" {
 		return "", nil
 	}
-	removal := func(name string) *sanitize.Removal {
-		sample := src
-		if len(sample) > 80 {
-			sample = sample[:80]
-			for !utf8.ValidString(sample) {
-				sample = sample[:len(sample)-1]
-			}
-		}
-		return &sanitize.Removal{Kind: "url", Name: name, On: "image", Count: 1, Sample: sample}
-	}
+	removal := func(name string) *sanitize.Removal { return imageRemoval(src, name) }
 	u, err := url.Parse(src)
 	if err != nil {
 		return "", removal("invalid")
@@ -144,4 +177,16 @@ func imageSrc(src string, base *url.URL) (string, *sanitize.Removal) {
 		return "", removal("invalid")
 	}
 	return s, nil
+}
+
+// imageRemoval reports an image URL dropped for the reason name.
+func imageRemoval(src, name string) *sanitize.Removal {
+	sample := src
+	if len(sample) > 80 {
+		sample = sample[:80]
+		for !utf8.ValidString(sample) {
+			sample = sample[:len(sample)-1]
+		}
+	}
+	return &sanitize.Removal{Kind: "url", Name: name, On: "image", Count: 1, Sample: sample}
 }

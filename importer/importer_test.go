@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -771,5 +772,41 @@ func TestImportSized(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "(c); image size not read: not an image") {
 		t.Fatalf("output lacks the failure:\n%s", &out)
+	}
+}
+
+func TestLeadImageSrcset(t *testing.T) {
+	// The lead <img>'s other widths become the image's srcset: the same
+	// picture only, resolved against the page, from the lazy-loading
+	// data-srcset before a placeholder's srcset, and from a <picture>'s
+	// sources that every browser shows when the <img> offers none.
+	base, _ := url.Parse("https://port.example/stories/dawn/")
+	const src = "https://cdn.port.example/m/harbour-dawn-1200x675.jpg"
+	for _, tt := range []struct {
+		name, body string
+		want       string // article.SrcsetString of the result
+	}{
+		{"srcset", `<img src="` + src + `" srcset="/m/harbour-dawn-480x270.jpg 480w, https://cdn.port.example/m/harbour-dawn-960x540.jpg 960w">`,
+			"https://port.example/m/harbour-dawn-480x270.jpg 480w, https://cdn.port.example/m/harbour-dawn-960x540.jpg 960w"},
+		{"other pictures left out", `<img src="` + src + `" srcset="https://ads.example/banner-300x250.jpg 300w, https://cdn.port.example/m/harbour-dawn-960x540.jpg 960w">`,
+			"https://cdn.port.example/m/harbour-dawn-960x540.jpg 960w"},
+		{"density only", `<img src="` + src + `" srcset="https://cdn.port.example/m/harbour-dawn-2400x1350.jpg 2x">`, ""},
+		{"lazy", `<img src="data:image/gif;base64,R0lGOD" data-src="` + src + `" srcset="data:image/gif;base64,R0lGOD 1w" data-srcset="https://cdn.port.example/m/harbour-dawn-640x360.jpg 640w">`,
+			"https://cdn.port.example/m/harbour-dawn-640x360.jpg 640w"},
+		{"picture", `<picture><source type="image/avif" srcset="https://cdn.port.example/m/harbour-dawn-480x270.avif 480w"><source media="(max-width: 600px)" srcset="https://cdn.port.example/m/harbour-dawn-600x600.jpg 600w"><source type="image/webp" srcset="https://cdn.port.example/m/harbour-dawn-480x270.webp 480w, https://cdn.port.example/m/harbour-dawn-960x540.webp 960w"><img src="` + src + `"></picture>`,
+			"https://cdn.port.example/m/harbour-dawn-480x270.webp 480w, https://cdn.port.example/m/harbour-dawn-960x540.webp 960w"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out, lead, ok := dropLeadImage(tt.body+`<p>Text after the picture.</p>`, src, base)
+			if !ok {
+				t.Fatalf("dropLeadImage found no lead image in %s", tt.body)
+			}
+			if out != `<p>Text after the picture.</p>` {
+				t.Errorf("body after the lead image went: %q, want the paragraph alone (the picture and its sources gone)", out)
+			}
+			if got := article.SrcsetString(lead.srcset); got != tt.want {
+				t.Errorf("srcset %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

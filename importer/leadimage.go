@@ -22,19 +22,18 @@ const maxTextBeforeLead = 300
 // more than a short text comes before it and it names the same picture as
 // src (the same file, whatever size variant or query). The image goes with
 // what held only it (a link, a picture, a paragraph) or its figure, whose
-// caption is returned. width and height are the <img>'s width and height
-// attributes when its src is src itself (not another size variant) and
-// both are sizes in pixels; otherwise 0. ok is false, and body untouched,
-// when there is no such image.
-func dropLeadImage(body, src string, base *url.URL) (out, caption string, width, height int, ok bool) {
+// caption is returned in lead, with what else the <img> says of the
+// picture (see leadImage). ok is false, and body untouched, when there is
+// no such image.
+func dropLeadImage(body, src string, base *url.URL) (out string, lead leadImage, ok bool) {
 	want := imageKey(src, base)
 	if want == "" || !strings.Contains(strings.ToLower(body), "<img") {
-		return body, "", 0, 0, false
+		return body, lead, false
 	}
 	bodyCtx := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	nodes, err := html.ParseFragment(strings.NewReader(body), bodyCtx)
 	if err != nil {
-		return body, "", 0, 0, false
+		return body, lead, false
 	}
 	root := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	for _, n := range nodes {
@@ -42,7 +41,7 @@ func dropLeadImage(body, src string, base *url.URL) (out, caption string, width,
 	}
 	img, text := firstImage(root)
 	if img == nil || text > maxTextBeforeLead {
-		return body, "", 0, 0, false
+		return body, lead, false
 	}
 	match := false
 	for _, u := range imageURLs(img) {
@@ -51,11 +50,13 @@ func dropLeadImage(body, src string, base *url.URL) (out, caption string, width,
 		}
 	}
 	if !match {
-		return body, "", 0, 0, false
+		return body, lead, false
 	}
 	if sameURL(attr(img, "src"), src, base) {
-		width, height = imageSize(attr(img, "width"), attr(img, "height"))
+		lead.width, lead.height = imageSize(attr(img, "width"), attr(img, "height"))
 	}
+	lead.srcset = imageSrcset(img, want, base)
+	lead.alt = strings.Join(strings.Fields(attr(img, "alt")), " ")
 	n := img
 	for p := n.Parent; p != nil && p != root; p = p.Parent {
 		switch p.DataAtom {
@@ -74,7 +75,7 @@ func dropLeadImage(body, src string, base *url.URL) (out, caption string, width,
 	if n.DataAtom == atom.Figure {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type == html.ElementNode && c.DataAtom == atom.Figcaption {
-				caption = strings.Join(strings.Fields(textContent(c)), " ")
+				lead.caption = strings.Join(strings.Fields(textContent(c)), " ")
 			}
 		}
 	}
@@ -82,10 +83,57 @@ func dropLeadImage(body, src string, base *url.URL) (out, caption string, width,
 	var b strings.Builder
 	for c := root.FirstChild; c != nil; c = c.NextSibling {
 		if err := html.Render(&b, c); err != nil {
-			return body, "", 0, 0, false
+			return body, leadImage{}, false
 		}
 	}
-	return b.String(), caption, width, height, true
+	return b.String(), lead, true
+}
+
+// leadImage is what a body's lead <img> says of the picture: its figure's
+// caption; its alt text; its width and height attributes when its src is the lead image's
+// own (not another size variant) and both are sizes in pixels, otherwise 0;
+// and the other widths it offers (see imageSrcset).
+type leadImage struct {
+	caption, alt  string
+	width, height int
+	srcset        []article.ImageSource
+}
+
+// imageSrcset returns the width candidates an <img> offers for the picture
+// named want (see imageKey), resolved against base: its srcset, or the
+// lazy-loading data-srcset, else those of the sources of its <picture> that
+// any browser shows (no media query; JPEG, PNG, WebP or no type). Other
+// pictures (an art-directed crop under another name) are left out.
+func imageSrcset(img *html.Node, want string, base *url.URL) []article.ImageSource {
+	sets := []string{attr(img, "data-srcset"), attr(img, "srcset")}
+	if p := img.Parent; p != nil && p.DataAtom == atom.Picture {
+		for c := p.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode || c.DataAtom != atom.Source || attr(c, "media") != "" {
+				continue
+			}
+			switch strings.ToLower(strings.TrimSpace(attr(c, "type"))) {
+			case "", "image/jpeg", "image/png", "image/webp":
+				sets = append(sets, attr(c, "data-srcset"), attr(c, "srcset"))
+			}
+		}
+	}
+	for _, set := range sets {
+		var out []article.ImageSource
+		for _, c := range article.ParseSrcset(set) {
+			u, err := url.Parse(strings.TrimSpace(c.Src))
+			if err != nil || imageKey(c.Src, base) != want {
+				continue
+			}
+			if base != nil {
+				u = base.ResolveReference(u)
+			}
+			out = append(out, article.ImageSource{Src: u.String(), Width: c.Width})
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
 }
 
 // sameURL reports whether a and b, resolved against base, are the same
@@ -154,8 +202,8 @@ func firstImage(n *html.Node) (*html.Node, int) {
 	return found, text
 }
 
-// onlyChild reports whether n is p's only content, but white space and, in
-// a figure, its caption.
+// onlyChild reports whether n is p's only content, but white space, in a
+// figure its caption, and in a picture its sources.
 func onlyChild(p, n *html.Node) bool {
 	for c := p.FirstChild; c != nil; c = c.NextSibling {
 		switch {
@@ -163,6 +211,7 @@ func onlyChild(p, n *html.Node) bool {
 		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
 		case c.Type == html.CommentNode:
 		case p.DataAtom == atom.Figure && c.Type == html.ElementNode && c.DataAtom == atom.Figcaption:
+		case p.DataAtom == atom.Picture && c.Type == html.ElementNode && c.DataAtom == atom.Source:
 		default:
 			return false
 		}
@@ -216,8 +265,9 @@ func imageKey(src string, base *url.URL) string {
 // dropLeadImages applies dropLeadImage to the drafts of items: the lead
 // image an imported page, feed item or Markdown file repeats at the top of
 // its body is left out of it, and its figure's caption becomes the image's
-// when the image has none, as do the <img>'s width and height attributes
-// when the image has no size. (Articles written through the API or the
+// when the image has none, as do its alt text, the <img>'s width and height attributes
+// when the image has no size and its srcset when the image has none.
+// (Articles written through the API or the
 // preview keep their body as written.)
 func dropLeadImages(items []Item) {
 	for _, it := range items {
@@ -229,13 +279,19 @@ func dropLeadImages(items []Item) {
 		if u, err := url.Parse(strings.TrimSpace(d.URL)); err == nil && u.IsAbs() {
 			base = u
 		}
-		if body, caption, w, h, ok := dropLeadImage(d.Body, d.Image.Src, base); ok {
+		if body, lead, ok := dropLeadImage(d.Body, d.Image.Src, base); ok {
 			d.Body = body
 			if strings.TrimSpace(d.Image.Caption) == "" {
-				d.Image.Caption = caption
+				d.Image.Caption = lead.caption
+			}
+			if strings.TrimSpace(d.Image.Alt) == "" {
+				d.Image.Alt = lead.alt
 			}
 			if d.Image.Width == 0 && d.Image.Height == 0 {
-				d.Image.Width, d.Image.Height = w, h
+				d.Image.Width, d.Image.Height = lead.width, lead.height
+			}
+			if len(d.Image.Srcset) == 0 {
+				d.Image.Srcset = lead.srcset
 			}
 		}
 	}

@@ -564,20 +564,20 @@ func (c *cleaner) value(el string, a html.Attribute, r attrRule) (v string, keep
 // the bad ones.
 func (c *cleaner) srcset(el string, a html.Attribute) (string, bool) {
 	var b strings.Builder
-	cands := parseSrcset(a.Val)
+	cands := article.SplitSrcset(a.Val)
 	if len(cands) == 0 {
 		c.rep.add(KindAttribute, a.Key, el, attrSample(a))
 		return "", false
 	}
 	for _, cand := range cands {
-		u, ok := cleanURL(cand.url, attrSrc, c.base)
+		u, ok := cleanURL(cand.URL, attrSrc, c.base)
 		if !ok || strings.HasSuffix(u, ",") {
-			c.rep.add(KindURL, urlSchemeName(cand.url), el, a.Key+"="+cand.url)
+			c.rep.add(KindURL, urlSchemeName(cand.URL), el, a.Key+"="+cand.URL)
 			continue
 		}
-		desc := strings.ToLower(cand.desc)
+		desc := strings.ToLower(cand.Desc)
 		if desc != "" && !descRe.MatchString(desc) {
-			c.rep.add(KindURL, NameInvalidURL, el, a.Key+"="+cand.url+" "+cand.desc)
+			c.rep.add(KindURL, NameInvalidURL, el, a.Key+"="+cand.URL+" "+cand.Desc)
 			continue
 		}
 		if b.Len() > 0 {

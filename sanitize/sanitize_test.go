@@ -484,8 +484,8 @@ func checkSafe(tb testing.TB, in string, base *url.URL) (article.SafeHTML, Repor
 				case urlAttrs[a.Key]:
 					checkScheme(tb, in, s, a.Key, a.Val)
 				case a.Key == "srcset":
-					for _, c := range parseSrcset(a.Val) {
-						checkScheme(tb, in, s, a.Key, c.url)
+					for _, c := range article.SplitSrcset(a.Val) {
+						checkScheme(tb, in, s, a.Key, c.URL)
 					}
 				}
 			}

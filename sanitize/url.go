@@ -183,53 +183,6 @@ func anchorID(attrs []html.Attribute) string {
 	return ""
 }
 
-// srcCandidate is one image candidate of a srcset attribute.
-type srcCandidate struct {
-	url, desc string
-}
-
+// descRe matches a srcset candidate's descriptor: a width, density or
+// height.
 var descRe = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)?[wxh]$`)
-
-// parseSrcset splits a srcset value into candidates, after the HTML
-// standard's algorithm: a URL runs to the next whitespace, and commas that
-// end it separate candidates; otherwise a descriptor runs to the next comma
-// outside parentheses.
-func parseSrcset(s string) []srcCandidate {
-	var out []srcCandidate
-	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
-	i := 0
-	for i < len(s) {
-		for i < len(s) && (isSpace(s[i]) || s[i] == ',') {
-			i++
-		}
-		if i >= len(s) {
-			break
-		}
-		j := i
-		for j < len(s) && !isSpace(s[j]) {
-			j++
-		}
-		u := s[i:j]
-		i = j
-		if strings.HasSuffix(u, ",") {
-			out = append(out, srcCandidate{url: strings.TrimRight(u, ",")})
-			continue
-		}
-		depth := 0
-		j = i
-		for j < len(s) && !(s[j] == ',' && depth == 0) {
-			switch s[j] {
-			case '(':
-				depth++
-			case ')':
-				if depth > 0 {
-					depth--
-				}
-			}
-			j++
-		}
-		out = append(out, srcCandidate{url: u, desc: strings.TrimSpace(s[i:j])})
-		i = j
-	}
-	return out
-}

@@ -31,7 +31,7 @@ const (
 const maxSuffix = 1000
 
 const summaryColumns = `slug, title, subtitle, author, site, url, published, updated, tags,
-	image_src, image_alt, image_caption, image_credit, image_width, image_height, excerpt, lang, dir, word_count, reading_minutes`
+	image_src, image_alt, image_caption, image_credit, image_width, image_height, image_srcset, excerpt, lang, dir, word_count, reading_minutes`
 
 // Get returns the article with the slug, or ENOTFOUND.
 func (db *DB) Get(ctx context.Context, slug string) (*article.Article, error) {
@@ -315,13 +315,13 @@ func row(a *article.Article, slug string, rev int64) ([]any, error) {
 	return []any{
 		slug, a.Title, a.Subtitle, a.Author, a.Site, a.URL,
 		formatTime(a.Published), formatTime(a.Updated), string(tagsJSON),
-		src, img.Alt, img.Caption, img.Credit, img.Width, img.Height, a.Excerpt, a.Lang, a.Dir,
+		src, img.Alt, img.Caption, img.Credit, img.Width, img.Height, article.SrcsetString(img.Srcset), a.Excerpt, a.Lang, a.Dir,
 		a.WordCount, a.ReadingMinutes, rev, string(a.HTML),
 	}, nil
 }
 
 const columnList = `slug, title, subtitle, author, site, url, published, updated, tags,
-	image_src, image_alt, image_caption, image_credit, image_width, image_height, excerpt, lang, dir,
+	image_src, image_alt, image_caption, image_credit, image_width, image_height, image_srcset, excerpt, lang, dir,
 	word_count, reading_minutes, rev, html`
 
 // insert adds the article's row, tags and index entry under slug.
@@ -398,7 +398,7 @@ type summaryRow struct {
 	slug, title, subtitle, author, site, url string
 	published, updated, tags                 string
 	imgSrc                                   sql.NullString
-	imgAlt, imgCaption, imgCredit            string
+	imgAlt, imgCaption, imgCredit, imgSrcset string
 	imgWidth, imgHeight                      int64
 	excerpt, lang, dir                       string
 	wordCount, readingMinutes                int64
@@ -407,7 +407,7 @@ type summaryRow struct {
 // dest returns scan destinations in the order of summaryColumns.
 func (s *summaryRow) dest() []any {
 	return []any{&s.slug, &s.title, &s.subtitle, &s.author, &s.site, &s.url, &s.published, &s.updated, &s.tags,
-		&s.imgSrc, &s.imgAlt, &s.imgCaption, &s.imgCredit, &s.imgWidth, &s.imgHeight, &s.excerpt, &s.lang, &s.dir, &s.wordCount, &s.readingMinutes}
+		&s.imgSrc, &s.imgAlt, &s.imgCaption, &s.imgCredit, &s.imgWidth, &s.imgHeight, &s.imgSrcset, &s.excerpt, &s.lang, &s.dir, &s.wordCount, &s.readingMinutes}
 }
 
 func (s *summaryRow) summary() (article.Summary, error) {
@@ -429,7 +429,7 @@ func (s *summaryRow) summary() (article.Summary, error) {
 	var img *article.Image
 	if s.imgSrc.Valid {
 		img = &article.Image{Src: s.imgSrc.String, Alt: s.imgAlt, Caption: s.imgCaption, Credit: s.imgCredit,
-			Width: int(s.imgWidth), Height: int(s.imgHeight)}
+			Width: int(s.imgWidth), Height: int(s.imgHeight), Srcset: article.ParseSrcset(s.imgSrcset)}
 	}
 	return article.Summary{
 		Slug: s.slug, Title: s.title, Subtitle: s.subtitle, Author: s.author, Site: s.site, URL: s.url,

@@ -573,7 +573,7 @@ func TestMigrateImageSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (article.Image{Src: "https://img.example/old.png", Alt: "Old"}); a.Image == nil || *a.Image != want {
+	if want := (article.Image{Src: "https://img.example/old.png", Alt: "Old"}); a.Image == nil || !reflect.DeepEqual(*a.Image, want) {
 		t.Fatalf("Image=%+v, want %+v", a.Image, want)
 	}
 	a.Image.Width, a.Image.Height = 800, 600

@@ -1,6 +1,7 @@
 // Folio: loaded with defer (it is not needed for the first paint; theme.js,
 // inline in the head, applies the display preferences): embed facades'
-// click-to-load, and a way for the app to talk to the service worker.
+// click-to-load, images falling back to their src, and a way for the app
+// to talk to the service worker.
 (function () {
   "use strict";
   // Embeds: the sanitiser writes each video or post of an article as a
@@ -51,6 +52,25 @@
     fig.insertBefore(frame, link);
     frame.focus();
   }, true);
+
+  // Images: a card or lead image offers its other widths (srcset), and an
+  // article saved for offline reading keeps the one each page shows (its
+  // src) besides the one the browser chose then. Offline, or when a
+  // candidate fails, the image falls back to its src: the failed srcset is
+  // dropped, for the ones that failed before this script ran too.
+  function fallBack(img) {
+    if (img && img.tagName === "IMG" && img.hasAttribute("srcset")) {
+      img.removeAttribute("srcset");
+      img.removeAttribute("sizes");
+    }
+  }
+  document.addEventListener("error", function (e) { fallBack(e.target); }, true);
+  for (var i = 0; i < document.images.length; i++) {
+    var img = document.images[i];
+    if (img.complete && img.naturalWidth === 0 && img.currentSrc && img.currentSrc !== img.src) {
+      fallBack(img);
+    }
+  }
 
   window.folio = {
     // worker posts msg to the active service worker and resolves with its

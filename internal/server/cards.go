@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -153,19 +154,23 @@ func (c *cardServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // render builds the card page for the summary.
 func (c *cardServer) render(s *article.Summary, opts embedcard.Options) *httpcache.Asset {
+	// The page's CSP names one image origin besides the site's: the
+	// image's. Candidates from elsewhere are left out.
 	imgOrigin := ""
 	if s.Image != nil {
-		if imgOrigin = imageOrigin(s.Image.Src); imgOrigin == "" {
-			img := *s.Image
-			img.Src = ""
-			s.Image = &img
+		img := *s.Image
+		if imgOrigin = imageOrigin(img.Src); imgOrigin == "" {
+			img.Src, img.Width, img.Height, img.Srcset = "", 0, 0, nil
+		} else {
+			img.Srcset = slices.DeleteFunc(slices.Clone(img.Srcset), func(c article.ImageSource) bool { return imageOrigin(c.Src) != imgOrigin })
 		}
+		s.Image = &img
 	}
 	class := "embed"
 	if imgOrigin != "" {
 		class += " has-image"
 	}
-	card := ui.NewCard(*s).Base(c.baseStr).Target("_blank").Eager(true).Class(class).
+	card := ui.NewCard(*s).Base(c.baseStr).Target("_blank").Eager(true).Class(class).Sizes(embedImageSizes(opts.Layout)).
 		Source(c.site.Name, c.baseStr+c.site.Logo.Path)
 	body := goapp.HTMLString(card)
 	imgSrc := imageOrigin(c.baseStr) // the site's logo
@@ -173,6 +178,17 @@ func (c *cardServer) render(s *article.Summary, opts embedcard.Options) *httpcac
 		imgSrc += " " + imgOrigin
 	}
 	return c.page(s.Slug, s.Title, cmp.Or(s.Excerpt, s.Subtitle, s.Title+" · "+c.site.Name), s.Lang, s.Dir, opts, body, imgSrc, http.StatusOK)
+}
+
+// embedImageSizes is how wide the embed card's image is drawn (embed.css),
+// as the width its 16:9 picture needs to cover its box: 64 px square in the
+// compact layout (114 px wide); 160 px high and 34% of the card wide in the
+// wide layout, from 400 px (284 px wide until 34% is more, at 900 px).
+func embedImageSizes(layout string) string {
+	if layout == embedcard.LayoutCompact {
+		return "114px"
+	}
+	return "(min-width: 900px) 34vw, (min-width: 400px) 284px, 114px"
 }
 
 // serveProblem answers with a small card saying what went wrong, in the

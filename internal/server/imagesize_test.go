@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
@@ -69,7 +70,7 @@ func writeArticle(t *testing.T, h http.Handler, st article.Store, method, slug s
 	if err != nil {
 		t.Fatal(err)
 	}
-	if (a.Image == nil) != (resp.Image == nil) || (a.Image != nil && *a.Image != *resp.Image) {
+	if !reflect.DeepEqual(a.Image, resp.Image) {
 		t.Fatalf("response image %+v, stored %+v", resp.Image, a.Image)
 	}
 	return a.Image

@@ -171,7 +171,7 @@ func indexText(a *article.Article) string {
 }
 
 const summaryColumns = `slug, title, subtitle, author, site, url, published, published_ns, updated, updated_ns,
-	tags, image_src, image_alt, image_caption, image_credit, image_width, image_height, excerpt, lang, dir,
+	tags, image_src, image_alt, image_caption, image_credit, image_width, image_height, image_srcset, excerpt, lang, dir,
 	word_count, reading_minutes`
 
 // Get returns the article with the slug, or ENOTFOUND.
@@ -547,7 +547,7 @@ func lookup(ctx context.Context, tx pgx.Tx, column, v string) (id int64, ok bool
 // columnList names the columns that values gives, in order; search is
 // computed from the last two values, the configuration and the text.
 const columnList = `slug, title, subtitle, author, site, url, published, published_ns, updated, updated_ns,
-	tags, tag_keys, image_src, image_alt, image_caption, image_credit, image_width, image_height, excerpt, lang, dir,
+	tags, tag_keys, image_src, image_alt, image_caption, image_credit, image_width, image_height, image_srcset, excerpt, lang, dir,
 	word_count, reading_minutes, rev, html, cfg`
 
 // searchExpr computes the search vector from the configuration ($n, the
@@ -580,7 +580,7 @@ func (db *DB) values(a *article.Article, slug string, rev int64) []any {
 	upd, updNS := splitTime(a.Updated)
 	return []any{
 		slug, a.Title, a.Subtitle, a.Author, a.Site, a.URL, pub, pubNS, upd, updNS,
-		tags, keys, src, img.Alt, img.Caption, img.Credit, int32(img.Width), int32(img.Height), a.Excerpt, a.Lang, a.Dir,
+		tags, keys, src, img.Alt, img.Caption, img.Credit, int32(img.Width), int32(img.Height), article.SrcsetString(img.Srcset), a.Excerpt, a.Lang, a.Dir,
 		a.WordCount, a.ReadingMinutes, rev, string(a.HTML), db.config(a.Lang),
 		indexText(a),
 	}
@@ -651,7 +651,7 @@ type summaryRow struct {
 	publishedNS, updatedNS                   int16
 	tags                                     []string
 	imgSrc                                   *string
-	imgAlt, imgCaption, imgCredit            string
+	imgAlt, imgCaption, imgCredit, imgSrcset string
 	imgWidth, imgHeight                      int32
 	excerpt, lang, dir                       string
 	wordCount, readingMinutes                int32
@@ -661,7 +661,7 @@ type summaryRow struct {
 func (s *summaryRow) dest() []any {
 	return []any{&s.slug, &s.title, &s.subtitle, &s.author, &s.site, &s.url, &s.published, &s.publishedNS,
 		&s.updated, &s.updatedNS, &s.tags, &s.imgSrc, &s.imgAlt, &s.imgCaption, &s.imgCredit, &s.imgWidth, &s.imgHeight,
-		&s.excerpt, &s.lang, &s.dir, &s.wordCount, &s.readingMinutes}
+		&s.imgSrcset, &s.excerpt, &s.lang, &s.dir, &s.wordCount, &s.readingMinutes}
 }
 
 func (s *summaryRow) summary() article.Summary {
@@ -672,7 +672,7 @@ func (s *summaryRow) summary() article.Summary {
 	var img *article.Image
 	if s.imgSrc != nil {
 		img = &article.Image{Src: *s.imgSrc, Alt: s.imgAlt, Caption: s.imgCaption, Credit: s.imgCredit,
-			Width: int(s.imgWidth), Height: int(s.imgHeight)}
+			Width: int(s.imgWidth), Height: int(s.imgHeight), Srcset: article.ParseSrcset(s.imgSrcset)}
 	}
 	return article.Summary{
 		Slug: s.slug, Title: s.title, Subtitle: s.subtitle, Author: s.author, Site: s.site, URL: s.url,

@@ -266,7 +266,7 @@ func testGet(t *testing.T, open func(testing.TB) article.Store) {
 		if err != nil {
 			t.Fatalf("List: %v", err)
 		}
-		if len(p.Articles) != 1 || p.Articles[0].Image == nil || *p.Articles[0].Image != *a.Image {
+		if len(p.Articles) != 1 || !reflect.DeepEqual(p.Articles[0].Image, a.Image) {
 			t.Fatalf("List image=%+v, want %+v", p.Articles[0].Image, a.Image)
 		}
 		b := New("sized", "Sized", 0)
@@ -282,6 +282,42 @@ func testGet(t *testing.T, open func(testing.TB) article.Store) {
 		}
 		if got := mustGet(t, s, "sized").Image; got.Width != 0 || got.Height != 0 {
 			t.Fatalf("Image=%dx%d after an update without a size, want 0x0", got.Width, got.Height)
+		}
+	})
+	t.Run("RoundTripImageSrcset", func(t *testing.T) {
+		// The lead image's srcset comes back from Get and List as written
+		// (URLs with commas, query strings and the longest kept), an update
+		// replaces it, and an update without one clears it.
+		s := open(t)
+		long := "https://example.com/" + strings.Repeat("x", article.MaxURLLen-len("https://example.com/"))
+		a := New("srcset", "Srcset", 0)
+		a.Image = &article.Image{Src: "https://example.com/a.jpg", Width: 1200, Height: 675}
+		for w := 1; w <= article.MaxSrcset; w++ {
+			a.Image.Srcset = append(a.Image.Srcset, article.ImageSource{Src: long, Width: w})
+		}
+		a.Image.Srcset[0].Src = "https://cdn.example.com/w_100,c_fill/a.jpg?v=2&x=(1)"
+		mustCreate(t, s, a)
+		mustEqual(t, mustGet(t, s, "srcset"), a)
+		p, err := s.List(ctx(), article.ListFilter{})
+		if err != nil {
+			t.Fatalf("List: %v", err)
+		}
+		if len(p.Articles) != 1 || !reflect.DeepEqual(p.Articles[0].Image, a.Image) {
+			t.Fatalf("List image=%+v, want %+v", p.Articles[0].Image, a.Image)
+		}
+		b := New("srcset", "Srcset", 0)
+		b.Image = &article.Image{Src: "https://example.com/b.jpg", Srcset: []article.ImageSource{{Src: "https://example.com/b-480.jpg", Width: 480}}}
+		if err := s.Update(ctx(), "srcset", b); err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		mustEqual(t, mustGet(t, s, "srcset"), b)
+		c := New("srcset", "Srcset", 0)
+		c.Image = &article.Image{Src: "https://example.com/c.jpg"}
+		if err := s.Update(ctx(), "srcset", c); err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		if got := mustGet(t, s, "srcset").Image; len(got.Srcset) != 0 {
+			t.Fatalf("Srcset=%+v after an update without one, want none", got.Srcset)
 		}
 	})
 	t.Run("RoundTripZone", func(t *testing.T) {
