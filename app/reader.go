@@ -457,9 +457,10 @@ func (r *reader) display() app.UI {
 }
 
 // leadImageSizes is how wide the reader draws the lead image: the text
-// column, at most about 46rem (site.css: .reader is --measure wide, 86ch
-// at the widest), less the page's padding on a phone.
-const leadImageSizes = "(min-width: 48rem) 46rem, calc(100vw - 2rem)"
+// column (site.css: .reader is --measure wide, 68ch of the reader's text,
+// about 49rem, by default), less the page's padding on a phone. sizes
+// cannot know the reader's own text size and width: this is the default.
+const leadImageSizes = "(min-width: 52rem) 50rem, calc(100vw - 2rem)"
 
 func leadImage(img *article.Image) app.UI {
 	if img == nil {

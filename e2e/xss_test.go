@@ -363,7 +363,7 @@ func TestXSSPreview(t *testing.T) {
 }
 
 // xssPreviewFields are the preview's metadata fields a vector goes into.
-var xssPreviewFields = []string{"title", "subtitle", "author", "site", "image", "image_alt", "caption", "credit", "tags", "excerpt"}
+var xssPreviewFields = []string{"title", "subtitle", "author", "site", "image", "image_alt", "image_srcset", "caption", "credit", "tags", "excerpt"}
 
 // xssPreviewDraft puts a draft made of the vectors into the preview,
 // waits for the output, checks the page and its frames, and reports

@@ -52,6 +52,7 @@ type draftMeta struct {
 	URL       string `json:"url,omitempty"`
 	Image     string `json:"image,omitempty"`
 	ImageAlt  string `json:"image_alt,omitempty"`
+	Srcset    string `json:"image_srcset,omitempty"` // HTML's srcset syntax
 	Caption   string `json:"caption,omitempty"`
 	Credit    string `json:"credit,omitempty"`
 	Tags      string `json:"tags,omitempty"` // comma-separated
@@ -76,6 +77,7 @@ var metaFields = []metaField{
 	{"url", "Original address", "url", "Relative links and images resolve against it.", func(m *draftMeta) *string { return &m.URL }},
 	{"image", "Image address", "url", "", func(m *draftMeta) *string { return &m.Image }},
 	{"image_alt", "Image description (alt)", "text", "", func(m *draftMeta) *string { return &m.ImageAlt }},
+	{"image_srcset", "Image widths (srcset)", "text", "The same image at other widths: https://… 640w, https://… 1280w.", func(m *draftMeta) *string { return &m.Srcset }},
 	{"caption", "Caption", "text", "", func(m *draftMeta) *string { return &m.Caption }},
 	{"credit", "Credit", "text", "", func(m *draftMeta) *string { return &m.Credit }},
 	{"tags", "Tags", "text", "Separate tags with commas.", func(m *draftMeta) *string { return &m.Tags }},
@@ -170,6 +172,7 @@ func found(d *draft.Draft) draftMeta {
 	}
 	if d.Image != nil {
 		m.Image, m.ImageAlt, m.Caption, m.Credit = d.Image.Src, d.Image.Alt, d.Image.Caption, d.Image.Credit
+		m.Srcset = article.SrcsetString(d.Image.Srcset)
 	}
 	if !d.Published.IsZero() {
 		m.Published = d.Published.UTC().Format(time.DateOnly)
@@ -196,7 +199,7 @@ func applyMeta(d *draft.Draft, m draftMeta) error {
 	if strings.TrimSpace(m.Tags) != "" {
 		d.Tags = splitTags(m.Tags)
 	}
-	if strings.TrimSpace(m.Image+m.ImageAlt+m.Caption+m.Credit) != "" {
+	if strings.TrimSpace(m.Image+m.ImageAlt+m.Srcset+m.Caption+m.Credit) != "" {
 		img := article.Image{}
 		if d.Image != nil {
 			img = *d.Image
@@ -205,6 +208,11 @@ func applyMeta(d *draft.Draft, m draftMeta) error {
 		set(&img.Alt, m.ImageAlt)
 		set(&img.Caption, m.Caption)
 		set(&img.Credit, m.Credit)
+		if v := strings.TrimSpace(m.Srcset); v != "" {
+			if img.Srcset = article.ParseSrcset(v); len(img.Srcset) == 0 {
+				return article.Errorf(article.EINVALID, "image widths: %q names no width (\"https://… 640w, https://… 1280w\")", v)
+			}
+		}
 		d.Image = &img
 	}
 	if p := strings.TrimSpace(m.Published); p != "" {
@@ -277,6 +285,8 @@ func removalText(r sanitize.Removal) (what, count string) {
 	case "":
 	case "image":
 		on = " in the image field"
+	case "image.srcset":
+		on = " in the image widths field"
 	default:
 		on = " on <" + r.On + ">"
 	}

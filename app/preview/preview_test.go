@@ -114,13 +114,14 @@ func TestPreviewMetaFields(t *testing.T) {
 	res := runPipeline(&previewDraft{Format: formatText, Body: body, Meta: draftMeta{
 		Subtitle: "Sub", Author: "Ann <b>Author</b>", Site: "Site", URL: "https://news.example/a/b",
 		Image: "/img/lead.jpg", ImageAlt: "Alt", Credit: "Own photo", Lang: "pt_BR", Excerpt: "Short.",
-		Published: "2024-03-01",
+		Published: "2024-03-01", Srcset: "https://cdn.example/lead-960.jpg 960w, /img/lead-480.jpg 480w",
 	}}, pvNow)
 	a := res.Article
 	if a == nil {
 		t.Fatalf("Err=%q", res.Err)
 	}
-	wantImg := &article.Image{Src: "https://news.example/img/lead.jpg", Alt: "Alt", Caption: "A caption that is repeated.", Credit: "Own photo"}
+	wantImg := &article.Image{Src: "https://news.example/img/lead.jpg", Alt: "Alt", Caption: "A caption that is repeated.", Credit: "Own photo",
+		Srcset: []article.ImageSource{{Src: "https://news.example/img/lead-480.jpg", Width: 480}, {Src: "https://cdn.example/lead-960.jpg", Width: 960}}}
 	if !reflect.DeepEqual(a.Image, wantImg) {
 		t.Errorf("Image=%+v, want %+v (fields over the text, src resolved against the URL)", a.Image, wantImg)
 	}
@@ -143,6 +144,20 @@ func TestPreviewMetaFields(t *testing.T) {
 	}
 	if what, _ := removalText(res.Report[0]); what != "javascript: URL in the image field" {
 		t.Fatalf("report %v: %q", res.Report, what)
+	}
+
+	// Image widths: a javascript: candidate is reported the same way; a
+	// value with no width candidate is an error that names it.
+	res = runPipeline(&previewDraft{Format: formatHTML, Body: "<p>x</p>", Meta: draftMeta{Title: "T", Image: "https://cdn.example/a.jpg", Srcset: "javascript:alert(1) 480w, https://cdn.example/b.jpg 960w"}}, pvNow)
+	if res.Article == nil || article.SrcsetString(res.Article.Image.Srcset) != "https://cdn.example/b.jpg 960w" {
+		t.Fatalf("Article=%+v, Err=%q", res.Article, res.Err)
+	}
+	if what, _ := removalText(res.Report[0]); what != "javascript: URL in the image widths field" {
+		t.Fatalf("report %v: %q", res.Report, what)
+	}
+	res = runPipeline(&previewDraft{Format: formatHTML, Body: "<p>x</p>", Meta: draftMeta{Title: "T", Image: "https://cdn.example/a.jpg", Srcset: "https://cdn.example/b.jpg 2x"}}, pvNow)
+	if res.Article != nil || !strings.Contains(res.Err, "image widths") {
+		t.Fatalf("Article=%+v, Err=%q: want an error naming the image widths", res.Article, res.Err)
 	}
 }
 
