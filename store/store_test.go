@@ -101,7 +101,7 @@ func TestReopen(t *testing.T) {
 		{"journal_mode", "wal"},
 		{"synchronous", "1"}, // NORMAL
 		{"foreign_keys", "1"},
-		{"user_version", "2"},
+		{"user_version", "3"},
 		{"busy_timeout", "5000"},
 	} {
 		for name, conn := range map[string]*sql.DB{"writer": db.w, "reader": db.r} {
