@@ -132,8 +132,10 @@ func (o Options) Query() string {
 	if o.Layout == LayoutCompact {
 		q.Set("layout", o.Layout)
 	}
-	if c, err := ParseAccent(o.Accent); err == nil && o.Accent != "" {
-		q.Set("accent", strings.TrimPrefix(c, "#"))
+	if o.Accent != "" {
+		if c, err := ParseAccent(o.Accent); err == nil {
+			q.Set("accent", strings.TrimPrefix(c, "#"))
+		}
 	}
 	return q.Encode()
 }

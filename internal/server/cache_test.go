@@ -40,7 +40,7 @@ func (l *lockedBuffer) String() string {
 func TestLogWriter(t *testing.T) {
 	out := &lockedBuffer{}
 	logs := newLogWriter(out, time.Hour) // the timer never fires in the test
-	logger := slog.New(&flushingHandler{slog.NewTextHandler(logs, nil), logs}).With("app", "folio")
+	logger := slog.New(&flushingHandler{Handler: slog.NewTextHandler(logs, nil), logs: logs}).With("app", "folio")
 
 	logger.Info("request", "path", "/a/x")
 	if got := out.String(); got != "" {

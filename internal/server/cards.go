@@ -124,16 +124,23 @@ func CheckFrameAncestors(s string) error {
 
 func (c *cardServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
-	opts, err := embedcard.ParseOptions(r.URL.Query())
-	if err != nil {
-		c.serveProblem(w, r, slug, http.StatusBadRequest, opts, "This embed’s address is not valid", article.Message(err))
-		return
+	// A card without options (the loader's and oEmbed's usual address)
+	// skips parsing a query it does not have.
+	var opts embedcard.Options
+	key := "card\x00" + slug + "?"
+	if r.URL.RawQuery != "" {
+		var err error
+		if opts, err = embedcard.ParseOptions(r.URL.Query()); err != nil {
+			c.serveProblem(w, r, slug, http.StatusBadRequest, opts, "This embed’s address is not valid", article.Message(err))
+			return
+		}
+		key += opts.Query()
 	}
 	if article.ValidSlug(slug) != nil {
 		c.serveProblem(w, r, slug, http.StatusNotFound, opts, "Article not found", "There is no article at this address.")
 		return
 	}
-	page, err := c.cache.get(r.Context(), "card\x00"+slug+"?"+opts.Query(), func(ctx context.Context) (*httpcache.Asset, error) {
+	page, err := c.cache.get(r.Context(), key, func(ctx context.Context) (*httpcache.Asset, error) {
 		a, err := c.store.Get(ctx, slug)
 		if err != nil {
 			return nil, err

@@ -76,11 +76,7 @@ func withLogging(logger *slog.Logger, next http.Handler) http.Handler {
 			sw.status = http.StatusOK
 		}
 		end := time.Now()
-		rec := slog.NewRecord(end, slog.LevelInfo, "request", 0)
-		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
-			slog.Int64("bytes", sw.bytes), slog.Duration("dur", end.Sub(start).Round(time.Microsecond)),
-			slog.String("remote", r.RemoteAddr))
-		h.Handle(r.Context(), rec)
+		logRequest(r.Context(), h, end, r.Method, r.URL.Path, sw.status, sw.bytes, end.Sub(start).Round(time.Microsecond), r.RemoteAddr)
 	})
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -68,7 +67,10 @@ func handleOEmbed(st article.Store, cache *responses, site *Site, base *url.URL,
 			if err != nil {
 				return nil, err
 			}
-			key := fmt.Sprintf("oembed\x00%s\x00%d\x00%d\x00%s\x00%s", req.slug, req.maxWidth, req.maxHeight, format, req.opts.Query())
+			key := "oembed\x00" + req.slug + "\x00" + strconv.Itoa(req.maxWidth) + "\x00" + strconv.Itoa(req.maxHeight) + "\x00" + format + "\x00"
+			if req.opts != (embedcard.Options{}) {
+				key += req.opts.Query()
+			}
 			return cache.get(r.Context(), key, func(ctx context.Context) (*httpcache.Asset, error) {
 				return buildOEmbed(ctx, st, cache, site, base, baseStr, req, format)
 			})
