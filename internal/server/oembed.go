@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"folio/article"
 	"folio/embedcard"
@@ -56,23 +57,26 @@ var oembedCacheControl = "public, max-age=" + strconv.Itoa(oembedCacheAge)
 // the options as embedcard writes them), with an ETag.
 func handleOEmbed(st article.Store, cache *responses, site *Site, base *url.URL, logger *slog.Logger) http.Handler {
 	baseStr := strings.TrimRight(base.String(), "/")
+	var parsed queryMemo[*oembedRequest]
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
 		res, err := func() (*httpcache.Asset, error) {
-			format := q.Get("format")
-			if format != "" && format != "json" && format != "xml" {
-				return nil, notImplementedError("format must be json or xml, not " + strconv.Quote(clipText(format, 40)))
+			req, ok := parsed.get(r.URL.RawQuery)
+			if !ok {
+				q := r.URL.Query()
+				format := q.Get("format")
+				if format != "" && format != "json" && format != "xml" {
+					return nil, notImplementedError("format must be json or xml, not " + strconv.Quote(clipText(format, 40)))
+				}
+				var err error
+				if req, err = parseOEmbedRequest(q, base); err != nil {
+					return nil, err
+				}
+				req.format = format
+				req.key = "oembed\x00" + req.slug + "\x00" + strconv.Itoa(req.maxWidth) + "\x00" + strconv.Itoa(req.maxHeight) + "\x00" + format + "\x00" + req.opts.Query()
+				parsed.put(r.URL.RawQuery, req)
 			}
-			req, err := parseOEmbedRequest(q, base)
-			if err != nil {
-				return nil, err
-			}
-			key := "oembed\x00" + req.slug + "\x00" + strconv.Itoa(req.maxWidth) + "\x00" + strconv.Itoa(req.maxHeight) + "\x00" + format + "\x00"
-			if req.opts != (embedcard.Options{}) {
-				key += req.opts.Query()
-			}
-			return cache.get(r.Context(), key, func(ctx context.Context) (*httpcache.Asset, error) {
-				return buildOEmbed(ctx, st, cache, site, base, baseStr, req, format)
+			return cache.get(r.Context(), req.key, func(ctx context.Context) (*httpcache.Asset, error) {
+				return buildOEmbed(ctx, st, cache, site, base, baseStr, req, req.format)
 			})
 		}()
 		if err != nil {
@@ -140,6 +144,42 @@ type oembedRequest struct {
 	slug                string
 	maxWidth, maxHeight int // 0 when not given
 	opts                embedcard.Options
+	format              string // "", "json" or "xml"
+	key                 string // the answer's key in the response cache
+}
+
+// queryMemo remembers what valid query strings parsed to, so that the
+// clients that ask the same questions again and again (oEmbed consumers,
+// an edge cache revalidating) skip the parsing. It holds at most
+// queryMemoSize entries of at most queryMemoLen bytes, and forgets them
+// all when full. It is safe for concurrent use.
+type queryMemo[T any] struct {
+	mu sync.RWMutex
+	m  map[string]T
+}
+
+const (
+	queryMemoSize = 4096
+	queryMemoLen  = 512
+)
+
+func (q *queryMemo[T]) get(raw string) (T, bool) {
+	q.mu.RLock()
+	v, ok := q.m[raw]
+	q.mu.RUnlock()
+	return v, ok
+}
+
+func (q *queryMemo[T]) put(raw string, v T) {
+	if len(raw) > queryMemoLen {
+		return
+	}
+	q.mu.Lock()
+	if q.m == nil || len(q.m) >= queryMemoSize {
+		q.m = make(map[string]T)
+	}
+	q.m[raw] = v
+	q.mu.Unlock()
 }
 
 // parseOEmbedRequest checks the parameters. The url must be a reader page

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -270,5 +271,28 @@ func TestOEmbedImageSize(t *testing.T) {
 		if raw["thumbnail_url"] != d.Image.Src || raw["thumbnail_width"] != 2048.0 || raw["thumbnail_height"] != 1365.0 {
 			t.Fatalf("%v: thumbnail %v %v×%v, want %s at 2048×1365", q, raw["thumbnail_url"], raw["thumbnail_width"], raw["thumbnail_height"], d.Image.Src)
 		}
+	}
+}
+
+func TestQueryMemo(t *testing.T) {
+	// Remembered until full, then forgotten all at once; long queries are
+	// never held.
+	var m queryMemo[int]
+	if _, ok := m.get("a=1"); ok {
+		t.Fatal("an empty memo remembers")
+	}
+	for i := range queryMemoSize {
+		m.put("q="+strconv.Itoa(i), i)
+	}
+	if v, ok := m.get("q=7"); !ok || v != 7 {
+		t.Fatalf("get(q=7)=%d, %v", v, ok)
+	}
+	m.put("one=more", 1)
+	if _, ok := m.get("q=7"); ok || len(m.m) != 1 {
+		t.Fatalf("a full memo kept %d entries, want only the new one", len(m.m))
+	}
+	m.put(strings.Repeat("x", queryMemoLen+1), 1)
+	if _, ok := m.get(strings.Repeat("x", queryMemoLen+1)); ok {
+		t.Fatal("a query longer than queryMemoLen was remembered")
 	}
 }
