@@ -8,6 +8,7 @@
 #   ENCODING=identity bench/load.sh                # ask for uncompressed bodies
 #   CEILING=1 bench/load.sh                        # also a bare net/http server of the same bytes
 #   EDGE=1 PATHS="embed reader" bench/load.sh      # Folio behind Varnish (deploy/varnish.vcl) against nginx
+#   ROUNDS=3 DURATION=10s bench/load.sh            # 3 alternating rounds a row, medians (for a noisy machine)
 #
 # It starts `folio serve` on a free 127.0.0.1 port with a temporary database
 # (the bundled sample articles), saves the exact bodies Folio sends for the
@@ -38,6 +39,7 @@ set -euo pipefail
 DURATION=${DURATION:-30s}
 CONNS=${CONNS:-64 256}
 THREADS=${THREADS:-2}
+ROUNDS=${ROUNDS:-1}
 ENCODING=${ENCODING:-gzip}
 PATHS=${PATHS:-article list embed reader oembed}
 CEILING=${CEILING:-0}
@@ -49,6 +51,7 @@ NGINX=${NGINX:-/usr/sbin/nginx}
 for tool in wrk curl python3 timeout "$NGINX"; do
   command -v "$tool" >/dev/null || { echo "load.sh: $tool is missing" >&2; exit 1; }
 done
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "load.sh: ROUNDS must be a whole number from 1, not $ROUNDS" >&2; exit 1; }
 [[ $DURATION =~ ^[0-9]+[sm]?$ ]] || { echo "load.sh: DURATION must be like 30s or 2m, not $DURATION" >&2; exit 1; }
 secs=${DURATION%[sm]}
 [[ $DURATION == *m ]] && secs=$((secs * 60))
@@ -272,7 +275,20 @@ run() {
   ' <<<"$out" || { echo "load.sh: could not read wrk's report:" >&2; echo "$out" >&2; return 1; }
 }
 
-echo "wrk -t$THREADS -d$DURATION --latency -H 'Accept-Encoding: $ENCODING' on 127.0.0.1; $(nproc) CPUs shared by wrk, the servers and anything else running; load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+# median FIELD ROW...: the median of the rows' FIELDth fields (the lower
+# middle one for an even count); latencies keep their units ("1.2ms") and
+# sort by their value in microseconds.
+median() {
+  local field=$1
+  shift
+  printf '%s\n' "$@" | awk -v f="$field" '{
+      v = $f; us = v
+      if (v ~ /us$/) { sub(/us$/, "", us) } else if (v ~ /ms$/) { sub(/ms$/, "", us); us *= 1000 } else if (v ~ /s$/) { sub(/s$/, "", us); us *= 1e6 }
+      print us + 0, v
+    }' | sort -g | awk '{ a[NR] = $2 } END { print a[int((NR + 1) / 2)] }'
+}
+
+echo "wrk -t$THREADS -d$DURATION --latency -H 'Accept-Encoding: $ENCODING' on 127.0.0.1; $(nproc) CPUs shared by wrk, the servers and anything else running; load average $(cut -d' ' -f1-3 /proc/loadavg) at the start$( ((ROUNDS > 1)) && echo "; each row the medians of $ROUNDS rounds, Folio and nginx in alternating order")"
 echo "cpu/req: the server's CPU time per request (user + system, all its processes), in microseconds"
 header='%-40s %5s | %9s %9s %9s %6s %7s | %9s %9s %9s %7s | %5s %9s'
 line='%-40s %5s | %9s %9s %9s %6s %7s | %9s %9s %9s %7s | %4sx %8sx'
@@ -289,12 +305,29 @@ for p in "${SELECTED[@]}"; do
   short=$p
   ((${#short} > 40)) && short="${short:0:37}..."
   for c in $CONNS; do
-    res=$(run folio "$FOLIO_PID" "$c" "$FOLIO$p") || exit 1
-    read -r rps p50 p99 err cpu <<<"$res"
-    res=$(run nginx "$NGINX_PID" "$c" "$NGINX_URL$p") || exit 1
-    read -r nrps np50 np99 _ ncpu <<<"$res"
-    ratio=$(awk -v a="$rps" -v b="$nrps" 'BEGIN { printf "%.2f", a / b }')
-    cratio=$(awk -v a="$cpu" -v b="$ncpu" 'BEGIN { printf "%.2f", b / a }')
+    # ROUNDS pairs of runs, Folio first in odd rounds and nginx first in
+    # even ones; each column is the median over the rounds, the ratios the
+    # median of each round's own ratio.
+    f_rows=() n_rows=() ratios=() cratios=() err=0
+    for ((round = 1; round <= ROUNDS; round++)); do
+      if ((round % 2)); then
+        fres=$(run folio "$FOLIO_PID" "$c" "$FOLIO$p") || exit 1
+        nres=$(run nginx "$NGINX_PID" "$c" "$NGINX_URL$p") || exit 1
+      else
+        nres=$(run nginx "$NGINX_PID" "$c" "$NGINX_URL$p") || exit 1
+        fres=$(run folio "$FOLIO_PID" "$c" "$FOLIO$p") || exit 1
+      fi
+      f_rows+=("$fres") n_rows+=("$nres")
+      read -r frps _ _ ferr fcpu <<<"$fres"
+      read -r nrps_ _ _ _ ncpu_ <<<"$nres"
+      err=$((err + ferr))
+      ratios+=("$(awk -v a="$frps" -v b="$nrps_" 'BEGIN { printf "%.4f", a / b }')")
+      cratios+=("$(awk -v a="$fcpu" -v b="$ncpu_" 'BEGIN { printf "%.4f", b / a }')")
+    done
+    rps=$(median 1 "${f_rows[@]}") p50=$(median 2 "${f_rows[@]}") p99=$(median 3 "${f_rows[@]}") cpu=$(median 5 "${f_rows[@]}")
+    nrps=$(median 1 "${n_rows[@]}") np50=$(median 2 "${n_rows[@]}") np99=$(median 3 "${n_rows[@]}") ncpu=$(median 5 "${n_rows[@]}")
+    ratio=$(printf '%.2f' "$(median 1 "${ratios[@]}")")
+    cratio=$(printf '%.2f' "$(median 1 "${cratios[@]}")")
     extra=()
     if [[ $CEILING == 1 ]]; then
       res=$(run go-min "$STATIC_PID" "$c" "$STATIC_URL${p%%\?*}") || exit 1
