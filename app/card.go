@@ -160,12 +160,13 @@ func (c *Card) image() app.UI {
 }
 
 // srcsetAttr returns the image's candidates (article.Image.Candidates) as
-// a srcset attribute, each URL made safe and escaped (safeURL); "" when it
-// has none.
+// a srcset attribute: those whose URL srcset keeps whole
+// (article.WholeInSrcset), made safe and escaped (safeURL); "" when it has
+// none.
 func srcsetAttr(img *article.Image) string {
 	var safe []article.ImageSource
 	for _, c := range img.Candidates() {
-		if u := safeURL(c.Src); u != "" && !strings.HasSuffix(u, ",") {
+		if u := safeURL(c.Src); u != "" && article.WholeInSrcset(c.Src) {
 			safe = append(safe, article.ImageSource{Src: u, Width: c.Width})
 		}
 	}

@@ -123,11 +123,8 @@ func (i *Image) validSrcset() error {
 		return Errorf(EINVALID, "image.srcset has %d candidates; the limit is %d", len(i.Srcset), MaxSrcset)
 	}
 	for n, c := range i.Srcset {
-		if err := ValidURL(c.Src); err != nil {
+		if err := ValidSrcsetURL(c.Src); err != nil {
 			return Errorf(EINVALID, "image.srcset[%d].src: %s", n, Message(err))
-		}
-		if strings.ContainsAny(c.Src, " \t\n\f\r") || strings.HasPrefix(c.Src, ",") || strings.HasSuffix(c.Src, ",") {
-			return Errorf(EINVALID, "image.srcset[%d].src must not hold white space or begin or end with a comma", n)
 		}
 		if c.Width < 1 || c.Width > MaxImageSide {
 			return Errorf(EINVALID, "image.srcset[%d].width is %d; it must be 1–%d", n, c.Width, MaxImageSide)
@@ -137,6 +134,25 @@ func (i *Image) validSrcset() error {
 		}
 	}
 	return nil
+}
+
+// ValidSrcsetURL reports whether s may be a srcset candidate's URL: an
+// http(s) URL (ValidURL) that HTML's srcset syntax keeps whole
+// (WholeInSrcset).
+func ValidSrcsetURL(s string) error {
+	if err := ValidURL(s); err != nil {
+		return err
+	}
+	if !WholeInSrcset(s) {
+		return Errorf(EINVALID, "%q must not hold white space or begin or end with a comma", s)
+	}
+	return nil
+}
+
+// WholeInSrcset reports whether HTML's srcset syntax reads the URL s back
+// whole: it holds no white space and no comma at either end.
+func WholeInSrcset(s string) bool {
+	return !strings.ContainsAny(s, " \t\n\f\r") && !strings.HasPrefix(s, ",") && !strings.HasSuffix(s, ",")
 }
 
 // Candidates returns what a page may offer the browser for the image: its

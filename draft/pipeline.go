@@ -121,13 +121,14 @@ func (d *Draft) Article(now time.Time) (*article.Article, sanitize.Report, error
 func imageSrcset(in []article.ImageSource, base *url.URL) ([]article.ImageSource, []sanitize.Removal) {
 	var out []article.ImageSource
 	var report []sanitize.Removal
+	seen := map[int]bool{}
 	for _, c := range in {
 		if !utf8.ValidString(c.Src) {
 			report = append(report, sanitize.Removal{Kind: "url", Name: "invalid", On: "image.srcset", Count: 1})
 			continue
 		}
 		src, removed := imageSrc(c.Src, base)
-		if removed == nil && src != "" && (strings.ContainsAny(src, " \t\n\f\r") || strings.HasPrefix(src, ",") || strings.HasSuffix(src, ",")) {
+		if removed == nil && src != "" && article.ValidSrcsetURL(src) != nil {
 			removed = imageRemoval(c.Src, "invalid")
 		}
 		if removed == nil && src != "" && (c.Width < 1 || c.Width > article.MaxImageSide) {
@@ -138,9 +139,10 @@ func imageSrcset(in []article.ImageSource, base *url.URL) ([]article.ImageSource
 			report = append(report, *removed)
 			continue
 		}
-		if src == "" || slices.ContainsFunc(out, func(o article.ImageSource) bool { return o.Width == c.Width }) {
+		if src == "" || seen[c.Width] {
 			continue
 		}
+		seen[c.Width] = true
 		out = append(out, article.ImageSource{Src: src, Width: c.Width})
 	}
 	slices.SortStableFunc(out, func(a, b article.ImageSource) int { return a.Width - b.Width })
