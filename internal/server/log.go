@@ -91,7 +91,7 @@ type flushingHandler struct {
 	slog.Handler
 	logs *logWriter
 	// plain is true for NewLogger's own handler: a text handler with no
-	// attributes or groups added, whose request lines requestLine can write
+	// attributes or groups added, whose request lines logRequest can write
 	// as it would.
 	plain bool
 }
@@ -112,11 +112,11 @@ func (h *flushingHandler) WithGroup(name string) slog.Handler {
 	return &flushingHandler{Handler: h.Handler.WithGroup(name), logs: h.logs}
 }
 
-// linePool holds the buffers requestLine writes into.
+// linePool holds the buffers logRequest writes into.
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
 
 // logRequest writes a request's log line: the line slog's text handler
-// writes for logRequestAttrs, written here without building a record, at a
+// writes for the record below, written here without building it, at a
 // third of the cost (the request log is on every response's path).
 // Handlers other than NewLogger's own get the record.
 func logRequest(ctx context.Context, h slog.Handler, end time.Time, method, path string, status int, bytes int64, dur time.Duration, remote string) {

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"testing"
 	"time"
@@ -47,7 +48,7 @@ func BenchmarkRequestLine(b *testing.B) {
 			name = "direct"
 		}
 		b.Run(name, func(b *testing.B) {
-			logs := newLogWriter(discard{}, time.Hour)
+			logs := newLogWriter(io.Discard, time.Hour)
 			defer logs.Close()
 			h := &flushingHandler{Handler: slog.NewTextHandler(logs, nil), logs: logs, plain: plain}
 			b.ReportAllocs()
@@ -57,7 +58,3 @@ func BenchmarkRequestLine(b *testing.B) {
 		})
 	}
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -57,7 +57,7 @@ var oembedCacheControl = "public, max-age=" + strconv.Itoa(oembedCacheAge)
 // the options as embedcard writes them), with an ETag.
 func handleOEmbed(st article.Store, cache *responses, site *Site, base *url.URL, logger *slog.Logger) http.Handler {
 	baseStr := strings.TrimRight(base.String(), "/")
-	var parsed queryMemo[*oembedRequest]
+	var parsed queryMemo
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		res, err := func() (*httpcache.Asset, error) {
 			req, ok := parsed.get(r.URL.RawQuery)
@@ -148,14 +148,14 @@ type oembedRequest struct {
 	key                 string // the answer's key in the response cache
 }
 
-// queryMemo remembers what valid query strings parsed to, so that the
-// clients that ask the same questions again and again (oEmbed consumers,
-// an edge cache revalidating) skip the parsing. It holds at most
+// queryMemo remembers what valid oEmbed query strings parsed to, so that
+// the clients that ask the same questions again and again (oEmbed
+// consumers, an edge cache revalidating) skip the parsing. It holds at most
 // queryMemoSize entries of at most queryMemoLen bytes, and forgets them
 // all when full. It is safe for concurrent use.
-type queryMemo[T any] struct {
+type queryMemo struct {
 	mu sync.RWMutex
-	m  map[string]T
+	m  map[string]*oembedRequest
 }
 
 const (
@@ -163,20 +163,20 @@ const (
 	queryMemoLen  = 512
 )
 
-func (q *queryMemo[T]) get(raw string) (T, bool) {
+func (q *queryMemo) get(raw string) (*oembedRequest, bool) {
 	q.mu.RLock()
 	v, ok := q.m[raw]
 	q.mu.RUnlock()
 	return v, ok
 }
 
-func (q *queryMemo[T]) put(raw string, v T) {
+func (q *queryMemo) put(raw string, v *oembedRequest) {
 	if len(raw) > queryMemoLen {
 		return
 	}
 	q.mu.Lock()
 	if q.m == nil || len(q.m) >= queryMemoSize {
-		q.m = make(map[string]T)
+		q.m = make(map[string]*oembedRequest)
 	}
 	q.m[raw] = v
 	q.mu.Unlock()

@@ -277,21 +277,21 @@ func TestOEmbedImageSize(t *testing.T) {
 func TestQueryMemo(t *testing.T) {
 	// Remembered until full, then forgotten all at once; long queries are
 	// never held.
-	var m queryMemo[int]
+	var m queryMemo
 	if _, ok := m.get("a=1"); ok {
 		t.Fatal("an empty memo remembers")
 	}
 	for i := range queryMemoSize {
-		m.put("q="+strconv.Itoa(i), i)
+		m.put("q="+strconv.Itoa(i), &oembedRequest{maxWidth: i})
 	}
-	if v, ok := m.get("q=7"); !ok || v != 7 {
-		t.Fatalf("get(q=7)=%d, %v", v, ok)
+	if v, ok := m.get("q=7"); !ok || v.maxWidth != 7 {
+		t.Fatalf("get(q=7)=%+v, %v", v, ok)
 	}
-	m.put("one=more", 1)
+	m.put("one=more", &oembedRequest{})
 	if _, ok := m.get("q=7"); ok || len(m.m) != 1 {
 		t.Fatalf("a full memo kept %d entries, want only the new one", len(m.m))
 	}
-	m.put(strings.Repeat("x", queryMemoLen+1), 1)
+	m.put(strings.Repeat("x", queryMemoLen+1), &oembedRequest{})
 	if _, ok := m.get(strings.Repeat("x", queryMemoLen+1)); ok {
 		t.Fatal("a query longer than queryMemoLen was remembered")
 	}
