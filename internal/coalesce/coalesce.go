@@ -40,6 +40,11 @@ type Conn struct {
 	net.Conn
 	mu   sync.Mutex
 	held []byte
+	// pair and bufs send what is held and the next write in one writev
+	// without allocating: WriteTo consumes bufs, so it is set from pair
+	// each time.
+	pair [2][]byte
+	bufs net.Buffers
 }
 
 // Write sends p, after anything held, in one call; a write of exactly
@@ -54,10 +59,12 @@ func (c *Conn) Write(p []byte) (int, error) {
 		}
 		return c.Conn.Write(p)
 	}
-	bufs := net.Buffers{c.held, p}
-	n, err := bufs.WriteTo(c.Conn)
+	c.pair = [2][]byte{c.held, p}
+	c.bufs = c.pair[:]
+	n, err := c.bufs.WriteTo(c.Conn)
 	sent := int(n) - len(c.held)
 	c.held = c.held[:0]
+	c.pair, c.bufs = [2][]byte{}, nil // p is the caller's
 	if sent < 0 {
 		sent = 0
 	}

@@ -84,3 +84,42 @@ func TestServer(t *testing.T) {
 		}
 	}
 }
+
+// TestHeldWriteDoesNotAllocate: sending what is held with the next write
+// (one writev on a TCP connection) allocates nothing: it is on every
+// response larger than net/http's buffer.
+func TestHeldWriteDoesNotAllocate(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		s, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		io.Copy(io.Discard, s)
+		s.Close()
+	}()
+	tcp, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Conn{Conn: tcp}
+	defer c.Close()
+	full, tail := bytes.Repeat([]byte("a"), bufferSize), []byte("tail")
+	c.Write(full) // the held buffer's first allocation
+	c.Write(tail)
+	allocs := testing.AllocsPerRun(200, func() {
+		if _, err := c.Write(full); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Write(tail); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations a held write and the next, want 0", allocs)
+	}
+}

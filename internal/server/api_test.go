@@ -152,10 +152,34 @@ func TestWritesDisabledWithoutToken(t *testing.T) {
 	}
 }
 
-// TestPurgeAfterWrites checks the edge-cache contract: every cacheable
-// response names what it shows (Surrogate-Key, Cache-Tag), a configured
-// purger lets shared caches keep them for a day, and each committed write
-// purges the keys it touched, and nothing else.
+// TestNoKeysWithoutPurger: with no purger configured nothing purges by
+// key, so no response carries the keys, and shared caches get the short
+// lifetimes.
+func TestNoKeysWithoutPurger(t *testing.T) {
+	h, st := newTestHandler(t, &Config{Token: "tok", MaxBody: 1 << 20, BaseURL: "http://example.test", FrameAncestors: "*"})
+	defer st.Close()
+	auth := map[string]string{"Content-Type": "application/json", "Authorization": "Bearer tok"}
+	if rec := serve(h, "POST", "/api/articles", `{"slug":"first","title":"First","html":"<p>x</p>"}`, auth); rec.Code != 201 {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	}
+	for _, path := range []string{"/api/articles/first", "/a/first", "/embed/first", "/api/articles", "/", "/feed.atom", "/embed/later"} {
+		rec := serve(h, "GET", path, "", nil)
+		if rec.Code/100 == 5 || rec.Header().Get("Cache-Control") == "" {
+			t.Errorf("%s: %d Cache-Control=%q", path, rec.Code, rec.Header().Get("Cache-Control"))
+		}
+		if sk, ct := rec.Header().Get("Surrogate-Key"), rec.Header().Get("Cache-Tag"); sk != "" || ct != "" {
+			t.Errorf("%s: Surrogate-Key=%q Cache-Tag=%q with no purger", path, sk, ct)
+		}
+		if cc := rec.Header().Get("Cache-Control"); strings.Contains(cc, "s-maxage=86400") {
+			t.Errorf("%s: Cache-Control=%q: a day for shared caches with no purger", path, cc)
+		}
+	}
+}
+
+// TestPurgeAfterWrites checks the edge-cache contract: with a purger
+// configured every cacheable response names what it shows (Surrogate-Key,
+// Cache-Tag), shared caches may keep them for a day, and each committed
+// write purges the keys it touched, and nothing else.
 func TestPurgeAfterWrites(t *testing.T) {
 	var mu sync.Mutex
 	var purged [][]string
@@ -185,6 +209,7 @@ func TestPurgeAfterWrites(t *testing.T) {
 		{"/a/first", "a:first folio"},
 		{"/embed/first", "a:first folio"},
 		{"/oembed?url=" + url.QueryEscape("http://example.test/a/first"), "a:first folio"},
+		{"/share/first.png", "a:first folio"},
 		{"/api/articles", "list folio"},
 		{"/", "list folio"},
 		{"/feed.atom", "list folio"},

@@ -27,10 +27,12 @@ const apiCacheControl = "public, max-age=10, stale-while-revalidate=60"
 // bytes, the LRU eviction and the shared, detached builds are
 // httpcache.Cache's.
 //
-// Every cached response names what it shows for edge caches (purge.Keys
-// in Surrogate-Key and Cache-Tag). With a purger configured (edge), a
-// write purges what it touched, so shared caches may keep responses for a
-// day and serve them stale while Folio is unreachable (shared).
+// With a purger configured (edge), every cached response names what it
+// shows for edge caches (purge.Keys in Surrogate-Key and Cache-Tag), a
+// write purges what it touched, and so shared caches may keep responses
+// for a day and serve them stale while Folio is unreachable. Without one
+// nothing purges by key, so the keys are not sent: two headers fewer on
+// every response, the hottest paths' included.
 type responses struct {
 	watch *storeWatch
 	cache *httpcache.Cache
@@ -47,7 +49,7 @@ const (
 // header completes a response's header: its Cache-Control from cc, the
 // browser's policy, which with a purger configured lets shared caches keep
 // the response for a day (s-maxage) and serve it stale on origin errors;
-// and the keys of what it shows, plus purge.All.
+// and then the keys of what it shows, plus purge.All.
 func (c *responses) header(h http.Header, cc string, keys ...string) http.Header {
 	if c.edge && !strings.Contains(cc, "no-cache") && !strings.Contains(cc, "no-store") {
 		var parts []string
@@ -60,9 +62,11 @@ func (c *responses) header(h http.Header, cc string, keys ...string) http.Header
 		cc = strings.Join(parts, ", ") + fmt.Sprintf(", s-maxage=%d, stale-while-revalidate=%d, stale-if-error=%d", edgeMaxAge, edgeStaleRevive, edgeStaleError)
 	}
 	h.Set("Cache-Control", cc)
-	keys = append(keys, purge.All)
-	h.Set("Surrogate-Key", purge.SurrogateKey(keys...))
-	h.Set("Cache-Tag", purge.CacheTag(keys...))
+	if c.edge {
+		keys = append(keys, purge.All)
+		h.Set("Surrogate-Key", purge.SurrogateKey(keys...))
+		h.Set("Cache-Tag", purge.CacheTag(keys...))
+	}
 	return h
 }
 

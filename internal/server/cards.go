@@ -248,9 +248,10 @@ func (c *cardServer) page(slug, title, desc, lang, dir string, opts embedcard.Op
 		"Content-Security-Policy": {"default-src 'none'; script-src " + cardScriptHash + "; style-src " + styleSrc +
 			"; img-src " + imgSrc + "; base-uri 'none'; form-action 'none'; frame-ancestors " + c.frameAncestors +
 			"; sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox"},
-		"Referrer-Policy":              {"no-referrer"},
+		// The referrer policy (no-referrer) and noindex are meta elements
+		// at the top of the head, before anything the card loads: as
+		// headers they would say it twice on the card's hot path.
 		"X-Content-Type-Options":       {"nosniff"},
-		"X-Robots-Tag":                 {"noindex"},
 		"Cross-Origin-Resource-Policy": {"cross-origin"},
 	}
 	switch status {

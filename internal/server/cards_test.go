@@ -217,9 +217,7 @@ func TestCardPage(t *testing.T) {
 	h, body := rec.Header(), rec.Body.String()
 	for k, want := range map[string]string{
 		"Content-Type":                 "text/html; charset=utf-8",
-		"Referrer-Policy":              "no-referrer",
 		"X-Content-Type-Options":       "nosniff",
-		"X-Robots-Tag":                 "noindex",
 		"Cross-Origin-Resource-Policy": "cross-origin",
 		"Cache-Control":                "public, max-age=300, stale-while-revalidate=3600",
 		"Vary":                         "Accept-Encoding",
@@ -231,6 +229,14 @@ func TestCardPage(t *testing.T) {
 	}
 	if h.Get("ETag") == "" {
 		t.Fatal("no ETag")
+	}
+	// The referrer policy and noindex come first in the head, before
+	// anything the card loads.
+	head := body[:strings.Index(body, "<title>")]
+	for _, want := range []string{`<meta name="referrer" content="no-referrer">`, `<meta name="robots" content="noindex">`} {
+		if !strings.Contains(head, want) {
+			t.Errorf("the card's head does not start with %s: %s", want, head)
+		}
 	}
 	csp := cspDirectives(h.Get("Content-Security-Policy"))
 	for k, want := range map[string]string{

@@ -210,7 +210,15 @@ var themeScript = func() inlineScript {
 	return s
 }()
 
-// headAssets is what the server adds to every page's head: the display
+// pageReferrer is the pages' referrer policy: links and requests to other
+// sites carry the origin, never the path. It is the browsers' default
+// today, stated for the others. A meta element, not a header: it is read
+// only by the documents it is in (JSON, scripts and styles have no use for
+// it), and that is one header fewer on the hottest path.
+const pageReferrer = `<meta name="referrer" content="strict-origin-when-cross-origin">` + "\n"
+
+// headAssets is what the server adds to every page's head: the referrer
+// policy, the display
 // preferences applied before the first paint (theme.js, inline), folio.js
 // deferred, and the hashed names of the files the app's components name,
 // which the app reads in the browser (app.Asset).
@@ -219,7 +227,7 @@ func (p *pages) headAssets() string {
 	for _, n := range appAssets {
 		names = append(names, n+"="+p.asset(n))
 	}
-	return themeScript.tag +
+	return pageReferrer + themeScript.tag +
 		`<script defer src="` + p.asset("folio.js") + `"></script>` + "\n" +
 		`<meta name="folio-assets" content="` + strings.Join(names, " ") + `">` + "\n"
 }
@@ -272,12 +280,16 @@ func (p *pages) servePage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	u := &url.URL{Path: r.URL.Path, RawQuery: app.PageQuery(r.URL)}
-	if !app.IsPage(u.Path) {
-		u.Path = notFoundPath
+	path, query := r.URL.Path, app.PageQuery(r.URL)
+	if !app.IsPage(path) {
+		path = notFoundPath
 	}
-	page, err := p.cache.get(r.Context(), "page\x00"+u.RequestURI(), func(ctx context.Context) (*httpcache.Asset, error) {
-		return p.render(ctx, u)
+	sep := ""
+	if query != "" {
+		sep = "?"
+	}
+	page, err := p.cache.get(r.Context(), "page\x00"+path+sep+query, func(ctx context.Context) (*httpcache.Asset, error) {
+		return p.render(ctx, &url.URL{Path: path, RawQuery: query})
 	})
 	if err != nil {
 		if v, ok := p.cache.watch.store.(versioner); ok {
@@ -286,7 +298,7 @@ func (p *pages) servePage(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		p.logger.Error("pages: render", "path", u.Path, "err", err)
+		p.logger.Error("pages: render", "path", path, "err", err)
 		writeJSON(w, http.StatusInternalServerError, wire.Error{Error: "Internal error."})
 		return
 	}

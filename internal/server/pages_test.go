@@ -164,6 +164,7 @@ func TestPagesArticle(t *testing.T) {
 	for _, want := range []string{
 		"<h1", `data-side="server"`, `id="folio-state"`, `property="og:type" content="article"`,
 		`<link rel="canonical" href="https://folio.example/a/hostile">`, "application/json+oembed",
+		`<meta name="referrer" content="strict-origin-when-cross-origin">`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
