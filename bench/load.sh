@@ -86,8 +86,15 @@ wait_for() {
   return 1
 }
 
-# Folio, its request log discarded as nginx's access log is off.
-"$BIN" serve -addr 127.0.0.1:0 -db "$TMP/folio.db" >"$TMP/folio.out" 2>/dev/null &
+# Folio, its request log discarded as nginx's access log is off. Behind
+# Varnish (EDGE=1) it purges Varnish, as deployed: only then does it tag
+# its responses, and the VCL keeps only what is tagged.
+PURGE=()
+if [[ $EDGE == 1 ]]; then
+  VPORT=$(free_port)
+  PURGE=(-purge "varnish=http://127.0.0.1:$VPORT/")
+fi
+"$BIN" serve -addr 127.0.0.1:0 -db "$TMP/folio.db" "${PURGE[@]}" >"$TMP/folio.out" 2>/dev/null &
 FOLIO_PID=$!
 for _ in $(seq 100); do
   grep -q 'listening on' "$TMP/folio.out" 2>/dev/null && break
@@ -164,7 +171,6 @@ wait_for "$NGINX_URL${SELECTED[0]}" || { cat "$TMP/nginx-error.log" >&2; exit 1;
 if [[ $EDGE == 1 ]]; then
   # Varnish in front of Folio, with the shipped VCL; the "folio" column is
   # then Folio through Varnish, and its CPU Varnish's plus Folio's.
-  VPORT=$(free_port)
   FOLIO_PORT=${FOLIO##*:}
   mkdir -p "$TMP/varnish"
   cp "$ROOT/deploy/varnish.vcl" "$TMP/varnish/"
