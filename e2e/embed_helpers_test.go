@@ -260,6 +260,10 @@ func newEmbedHost(t *testing.T) *embedHost {
 			http.NotFound(w, r)
 			return
 		}
+		if strings.HasPrefix(r.URL.Path, "/isolated/") { // a cross-origin isolated page
+			w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
+			w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+		}
 		ct := "text/html; charset=utf-8"
 		if strings.HasSuffix(r.URL.Path, ".js") {
 			ct = "text/javascript; charset=utf-8"

@@ -285,6 +285,29 @@ const iv = setInterval(() => { parent.postMessage(msg, "*"); if (++n === 5) clea
 	}
 }
 
+// TestEmbedInIsolatedPage: a cross-origin isolated partner page (COEP
+// require-corp, COOP same-origin, as pages using SharedArrayBuffer must
+// be) shows the card. Such a page blocks a cross-origin document it
+// embeds unless that document sends COEP itself or loads credentialless:
+// the loader makes the iframe credentialless.
+func TestEmbedInIsolatedPage(t *testing.T) {
+	t.Parallel()
+	f := newEmbedFixture(t)
+	ctx := withTimeout(t, embedBrowser(t), 30*time.Second)
+	f.host.set("/isolated/page", hostPage(600, f.snippet(t, f.second)))
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.host.URL+"/isolated/page")); err != nil {
+		t.Fatal(err)
+	}
+	if isolated, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`crossOriginIsolated`)); err != nil || !isolated {
+		t.Fatalf("the partner page is not cross-origin isolated (%v): the test proves nothing", err)
+	}
+	frames := waitSettled(t, ctx, 1)
+	title, err := frameEval[string](ctx, strings.SplitN(frames[0].Src, "#", 2)[0], `document.querySelector("h2, h3, a").textContent`)
+	if err != nil || !strings.Contains(title, "A second story") {
+		t.Fatalf("the card in an isolated page shows %q (%v), want its title", title, err)
+	}
+}
+
 func TestEmbedWithoutJavaScript(t *testing.T) {
 	t.Parallel()
 	f := newEmbedFixture(t)

@@ -26,6 +26,11 @@
     f.title = a ? a.textContent : "Article";
     f.className = "folio-embed-frame";
     f.setAttribute("sandbox", "allow-scripts allow-popups allow-popups-to-escape-sandbox");
+    // A page with Cross-Origin-Embedder-Policy can embed a cross-origin
+    // document only if it opts in (COEP) or loads credentialless; the
+    // card keeps no cookies or storage, so it loads credentialless
+    // everywhere (browsers without it ignore the attribute).
+    f.setAttribute("credentialless", "");
     f.setAttribute("loading", b.getAttribute("data-consent") ? "eager" : "lazy");
     f.style.cssText = "display:block;border:0;width:100%;max-width:" + Math.min(wd, DW) +
       "px;border-radius:12px;color-scheme:normal";

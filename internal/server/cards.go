@@ -250,9 +250,12 @@ func (c *cardServer) page(slug, title, desc, lang, dir string, opts embedcard.Op
 			"; sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox"},
 		// The referrer policy (no-referrer) and noindex are meta elements
 		// at the top of the head, before anything the card loads: as
-		// headers they would say it twice on the card's hot path.
-		"X-Content-Type-Options":       {"nosniff"},
-		"Cross-Origin-Resource-Policy": {"cross-origin"},
+		// headers they would say it twice on the card's hot path. No
+		// Cross-Origin-Resource-Policy: a page with COEP blocks a
+		// document it embeds unless that document sends COEP itself, so
+		// CORP alone let no such page show the card; the loader makes
+		// the iframe credentialless instead (TestEmbedInIsolatedPage).
+		"X-Content-Type-Options": {"nosniff"},
 	}
 	switch status {
 	case http.StatusOK:

@@ -218,7 +218,7 @@ func TestCardPage(t *testing.T) {
 	for k, want := range map[string]string{
 		"Content-Type":                 "text/html; charset=utf-8",
 		"X-Content-Type-Options":       "nosniff",
-		"Cross-Origin-Resource-Policy": "cross-origin",
+		"Cross-Origin-Resource-Policy": "",
 		"Cache-Control":                "public, max-age=300, stale-while-revalidate=3600",
 		"Vary":                         "Accept-Encoding",
 		"Set-Cookie":                   "",
