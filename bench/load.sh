@@ -181,7 +181,11 @@ if [[ $EDGE == 1 ]]; then
   wait_for "http://127.0.0.1:$VPORT/healthz" || { cat "$TMP/varnish.log" >&2; exit 1; }
   DIRECT_FOLIO=$FOLIO DIRECT_PID=$FOLIO_PID
   FOLIO=http://127.0.0.1:$VPORT FOLIO_PID=$VARNISH_PID
-  for p in "${SELECTED[@]}"; do curl -fsS -o /dev/null -H "Accept-Encoding: $ENCODING" "$FOLIO$p"; done # warm
+  for p in "${SELECTED[@]}"; do # warm, then check that Varnish answers from its cache
+    curl -fsS -o /dev/null -H "Accept-Encoding: $ENCODING" "$FOLIO$p"
+    curl -fsS -D - -o /dev/null -H "Accept-Encoding: $ENCODING" "$FOLIO$p" | tr -d '\r' | grep -qi '^x-cache: HIT$' ||
+      { echo "load.sh: Varnish does not cache $p" >&2; exit 1; }
+  done
 fi
 
 SERVERS=(folio nginx)
