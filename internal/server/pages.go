@@ -218,10 +218,10 @@ var themeScript = func() inlineScript {
 const pageReferrer = `<meta name="referrer" content="strict-origin-when-cross-origin">` + "\n"
 
 // headAssets is what the server adds to every page's head: the referrer
-// policy, the display
-// preferences applied before the first paint (theme.js, inline), folio.js
-// deferred, and the hashed names of the files the app's components name,
-// which the app reads in the browser (app.Asset).
+// policy, the display preferences applied before the first paint
+// (theme.js, inline), folio.js deferred, and the hashed names of the files
+// the app's components name, which the app reads in the browser
+// (app.Asset).
 func (p *pages) headAssets() string {
 	var names []string
 	for _, n := range appAssets {
