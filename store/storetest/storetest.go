@@ -114,6 +114,29 @@ func mustGet(tb testing.TB, s article.Store, slug string) *article.Article {
 	return a
 }
 
+// mustRoundTripImage creates a (the only article in s) and checks that Get
+// and List give its image back as written.
+func mustRoundTripImage(tb testing.TB, s article.Store, a *article.Article) {
+	tb.Helper()
+	mustCreate(tb, s, a)
+	mustEqual(tb, mustGet(tb, s, a.Slug), a)
+	p, err := s.List(ctx(), article.ListFilter{})
+	if err != nil {
+		tb.Fatalf("List: %v", err)
+	}
+	if len(p.Articles) != 1 || !reflect.DeepEqual(p.Articles[0].Image, a.Image) {
+		tb.Fatalf("List image=%+v, want %+v", p.Articles[0].Image, a.Image)
+	}
+}
+
+// mustUpdate replaces the article at slug with a.
+func mustUpdate(tb testing.TB, s article.Store, slug string, a *article.Article) {
+	tb.Helper()
+	if err := s.Update(ctx(), slug, a); err != nil {
+		tb.Fatalf("Update: %v", err)
+	}
+}
+
 func mustCount(tb testing.TB, s article.Store, want int) {
 	tb.Helper()
 	n, err := s.Count(ctx())
@@ -260,26 +283,14 @@ func testGet(t *testing.T, open func(testing.TB) article.Store) {
 		s := open(t)
 		a := New("sized", "Sized", 0)
 		a.Image = &article.Image{Src: "https://example.com/a.webp", Width: 100000, Height: 1}
-		mustCreate(t, s, a)
-		mustEqual(t, mustGet(t, s, "sized"), a)
-		p, err := s.List(ctx(), article.ListFilter{})
-		if err != nil {
-			t.Fatalf("List: %v", err)
-		}
-		if len(p.Articles) != 1 || !reflect.DeepEqual(p.Articles[0].Image, a.Image) {
-			t.Fatalf("List image=%+v, want %+v", p.Articles[0].Image, a.Image)
-		}
+		mustRoundTripImage(t, s, a)
 		b := New("sized", "Sized", 0)
 		b.Image = &article.Image{Src: "https://example.com/b.png", Width: 640, Height: 480}
-		if err := s.Update(ctx(), "sized", b); err != nil {
-			t.Fatalf("Update: %v", err)
-		}
+		mustUpdate(t, s, "sized", b)
 		mustEqual(t, mustGet(t, s, "sized"), b)
 		c := New("sized", "Sized", 0)
 		c.Image = &article.Image{Src: "https://example.com/c.png"}
-		if err := s.Update(ctx(), "sized", c); err != nil {
-			t.Fatalf("Update: %v", err)
-		}
+		mustUpdate(t, s, "sized", c)
 		if got := mustGet(t, s, "sized").Image; got.Width != 0 || got.Height != 0 {
 			t.Fatalf("Image=%dx%d after an update without a size, want 0x0", got.Width, got.Height)
 		}
@@ -296,26 +307,14 @@ func testGet(t *testing.T, open func(testing.TB) article.Store) {
 			a.Image.Srcset = append(a.Image.Srcset, article.ImageSource{Src: long, Width: w})
 		}
 		a.Image.Srcset[0].Src = "https://cdn.example.com/w_100,c_fill/a.jpg?v=2&x=(1)"
-		mustCreate(t, s, a)
-		mustEqual(t, mustGet(t, s, "srcset"), a)
-		p, err := s.List(ctx(), article.ListFilter{})
-		if err != nil {
-			t.Fatalf("List: %v", err)
-		}
-		if len(p.Articles) != 1 || !reflect.DeepEqual(p.Articles[0].Image, a.Image) {
-			t.Fatalf("List image=%+v, want %+v", p.Articles[0].Image, a.Image)
-		}
+		mustRoundTripImage(t, s, a)
 		b := New("srcset", "Srcset", 0)
 		b.Image = &article.Image{Src: "https://example.com/b.jpg", Srcset: []article.ImageSource{{Src: "https://example.com/b-480.jpg", Width: 480}}}
-		if err := s.Update(ctx(), "srcset", b); err != nil {
-			t.Fatalf("Update: %v", err)
-		}
+		mustUpdate(t, s, "srcset", b)
 		mustEqual(t, mustGet(t, s, "srcset"), b)
 		c := New("srcset", "Srcset", 0)
 		c.Image = &article.Image{Src: "https://example.com/c.jpg"}
-		if err := s.Update(ctx(), "srcset", c); err != nil {
-			t.Fatalf("Update: %v", err)
-		}
+		mustUpdate(t, s, "srcset", c)
 		if got := mustGet(t, s, "srcset").Image; len(got.Srcset) != 0 {
 			t.Fatalf("Srcset=%+v after an update without one, want none", got.Srcset)
 		}
@@ -349,9 +348,7 @@ func testUpdate(t *testing.T, open func(testing.TB) article.Store) {
 		mustCreate(t, s, New("hello", "Hello", 0, "Go"))
 		b := full()
 		b.Slug = "hello"
-		if err := s.Update(ctx(), "hello", b); err != nil {
-			t.Fatalf("Update: %v", err)
-		}
+		mustUpdate(t, s, "hello", b)
 		mustEqual(t, mustGet(t, s, "hello"), b)
 		mustCount(t, s, 1)
 		p, err := s.List(ctx(), article.ListFilter{Tag: "go"})
@@ -367,9 +364,7 @@ func testUpdate(t *testing.T, open func(testing.TB) article.Store) {
 		mustCreate(t, s, New("old", "Old", 0))
 		mustCreate(t, s, New("other", "Other", 1))
 		b := New("new", "New", 0)
-		if err := s.Update(ctx(), "old", b); err != nil {
-			t.Fatalf("Update: %v", err)
-		}
+		mustUpdate(t, s, "old", b)
 		_, err := s.Get(ctx(), "old")
 		code(t, "Get(old)", err, article.ENOTFOUND)
 		mustEqual(t, mustGet(t, s, "new"), b)
@@ -408,9 +403,7 @@ func testUpdate(t *testing.T, open func(testing.TB) article.Store) {
 		if _, err := s.Import(ctx(), "feed:item-1", a); err != nil {
 			t.Fatalf("Import: %v", err)
 		}
-		if err := s.Update(ctx(), "imported", New("renamed", "Renamed", 0)); err != nil {
-			t.Fatalf("Update: %v", err)
-		}
+		mustUpdate(t, s, "imported", New("renamed", "Renamed", 0))
 		again := New("imported", "Imported again", 0)
 		created, err := s.Import(ctx(), "feed:item-1", again)
 		if err != nil {
@@ -836,9 +829,7 @@ func testSearch(t *testing.T, open func(testing.TB) article.Store) {
 	t.Run("AfterUpdate", func(t *testing.T) {
 		s := searchFixture(t, open)
 		b := New("gophers", "Moles instead", 5)
-		if err := s.Update(ctx(), "gophers", b); err != nil {
-			t.Fatalf("Update: %v", err)
-		}
+		mustUpdate(t, s, "gophers", b)
 		if got := slugs(listAll(t, s, article.ListFilter{Query: "burrow"})); len(got) != 0 {
 			t.Fatalf("List(q burrow)=%v after the update, want none", got)
 		}
